@@ -1,0 +1,3 @@
+namespace WebAvatar.Media.Codecs.Opus;
+
+public sealed class OpusException(string message) : Exception(message);
