@@ -1,0 +1,40 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace WebAvatar.Pipeline.Options;
+
+public enum LlmProvider
+{
+    /// <summary>No LLM: echo mode speaks the user's own words.</summary>
+    None,
+
+    /// <summary>Any OpenAI-compatible /v1/chat/completions endpoint (OpenAI, vLLM, llama.cpp server, LM Studio...).</summary>
+    OpenAI,
+
+    /// <summary>A local Ollama server.</summary>
+    Ollama,
+}
+
+public sealed class LlmOptions
+{
+    public const string Section = "Llm";
+
+    public LlmProvider Provider { get; set; } = LlmProvider.None;
+
+    /// <summary>Base URL, e.g. https://api.openai.com/v1 or http://localhost:11434.</summary>
+    public string Endpoint { get; set; } = string.Empty;
+
+    public string Model { get; set; } = string.Empty;
+
+    public string ApiKey { get; set; } = string.Empty;
+
+    [Required(AllowEmptyStrings = true)]
+    public string SystemPrompt { get; set; } = "You are a friendly digital human. Answer briefly, in one to three short spoken sentences.";
+
+    /// <summary>How long the start-up reachability probe waits before falling back to echo mode.</summary>
+    [Range(1, 60)]
+    public int ConnectTimeoutSeconds { get; set; } = 3;
+
+    /// <summary>Chat turns kept as context (user + assistant messages).</summary>
+    [Range(0, 200)]
+    public int HistoryMessages { get; set; } = 20;
+}

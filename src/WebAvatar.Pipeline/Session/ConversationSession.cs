@@ -1,0 +1,392 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using WebAvatar.Conversation;
+using WebAvatar.LipSync;
+using WebAvatar.Media;
+using WebAvatar.Pipeline.Llm;
+using WebAvatar.Pipeline.Options;
+using WebAvatar.Speech;
+
+namespace WebAvatar.Pipeline.Session;
+
+/// <summary>
+/// One person's conversation with one avatar: LLM -> segmenter -> TTS -> lip-sync, wired by bounded
+/// channels, feeding the real-time pacer. Only one reply runs at a time; a new input or
+/// <see cref="Interrupt"/> cancels the running reply's single token and flushes every queue, so the
+/// avatar stops within one frame slot. Events are raised on background threads.
+/// </summary>
+public sealed partial class ConversationSession : IAsyncDisposable
+{
+    private readonly IChatClient _chat;
+    private readonly ITextToSpeechClient _tts;
+    private readonly IAvatarRenderer _renderer;
+    private readonly PipelineOptions _options;
+    private readonly LlmOptions _llmOptions;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _rendererGate = new(1, 1);
+    private readonly Channel<AvFrame> _frames;
+    private readonly RealtimePacer _pacer;
+    private readonly CancellationTokenSource _lifetime = new();
+    private readonly List<ChatMessage> _history = [];
+    private readonly ConcurrentQueue<TranscriptEntry> _transcript = new();
+    private readonly object _replyLock = new();
+    private ActiveReply? _current;
+    private ConversationState _state = ConversationState.Listening;
+    private int _replyCounter;
+
+    public ConversationSession(
+        string id,
+        IChatClient chat,
+        LlmStatus llm,
+        ITextToSpeechClient tts,
+        TextToSpeechOptions voice,
+        IAvatarRenderer renderer,
+        PipelineOptions options,
+        LlmOptions llmOptions,
+        ILogger logger)
+    {
+        Id = id;
+        Llm = llm;
+        Voice = voice;
+        _chat = chat;
+        _tts = tts;
+        _renderer = renderer;
+        _options = options;
+        _llmOptions = llmOptions;
+        _logger = logger;
+        _frames = Channel.CreateBounded<AvFrame>(new BoundedChannelOptions(options.FrameQueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        _pacer = new RealtimePacer(_frames.Reader, RenderIdleAsync, IsCurrent, logger);
+        _pacer.FrameEmitted += OnFrameEmitted;
+        _pacer.IdleSlot += OnIdleSlot;
+        if (!string.IsNullOrWhiteSpace(llmOptions.SystemPrompt))
+        {
+            _history.Add(new ChatMessage(ChatRole.System, llmOptions.SystemPrompt));
+        }
+    }
+
+    public string Id { get; }
+
+    public LlmStatus Llm { get; }
+
+    public TextToSpeechOptions Voice { get; }
+
+    public string RendererName => _renderer.EngineName;
+
+    public int Width => _renderer.Width;
+
+    public int Height => _renderer.Height;
+
+    public ConversationState State => _state;
+
+    public DateTimeOffset ClockOrigin => _pacer.ClockOrigin;
+
+    public IReadOnlyCollection<TranscriptEntry> Transcript => _transcript.ToArray();
+
+    public event Action<TranscriptEntry>? TranscriptUpdated;
+
+    public event Action<ConversationState>? StateChanged;
+
+    public event Action<StageTiming>? StageMeasured;
+
+    /// <summary>A reply failed (LLM unreachable, unsupported voice...): the message is meant for the user.</summary>
+    public event Action<string>? ErrorRaised;
+
+    /// <summary>Raised for every emitted 40 ms slot (speech and idle) — for fps/metrics and tests.</summary>
+    public event Action<AvFrame>? FrameEmitted;
+
+    /// <summary>Where paced A/V goes (the session encoder); null while nobody watches.</summary>
+    public IAvFrameSink? Output
+    {
+        get => _pacer.Sink;
+        set => _pacer.Sink = value;
+    }
+
+    public void Start() => _pacer.Start();
+
+    /// <summary>The user said or typed <paramref name="text"/>: the LLM answers and the avatar speaks it.</summary>
+    /// <param name="alreadyElapsed">Time since the user stopped speaking (VAD end) when the text comes from ASR.</param>
+    public ReplyHandle SubmitUserText(string text, TimeSpan alreadyElapsed = default)
+    {
+        text = InputValidator.Validate(text, _options.MaxInputChars);
+        return StartReply(text, useLlm: true, alreadyElapsed);
+    }
+
+    /// <summary>An operator line: the avatar says exactly <paramref name="text"/>, no LLM.</summary>
+    public ReplyHandle Say(string text)
+    {
+        text = InputValidator.Validate(text, _options.MaxInputChars);
+        return StartReply(text, useLlm: false, TimeSpan.Zero);
+    }
+
+    /// <summary>Barge-in: stop the running reply now and return to listening.</summary>
+    public void Interrupt()
+    {
+        ActiveReply? reply;
+        lock (_replyLock)
+        {
+            reply = _current;
+            _current = null;
+        }
+
+        if (reply is null)
+        {
+            return;
+        }
+
+        reply.Context.Cancel();
+        Flush();
+        reply.MarkSpoken();
+        LogInterrupted(_logger, Id, reply.Context.ReplyId);
+        SetState(ConversationState.Listening);
+    }
+
+    /// <summary>Drops the chat history (keeps the system prompt).</summary>
+    public void ClearHistory()
+    {
+        lock (_history)
+        {
+            _history.RemoveAll(m => m.Role != ChatRole.System);
+        }
+
+        _transcript.Clear();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Interrupt();
+        await _lifetime.CancelAsync().ConfigureAwait(false);
+        await _pacer.DisposeAsync().ConfigureAwait(false);
+        Flush();
+        _renderer.Dispose();
+        _lifetime.Dispose();
+        SetState(ConversationState.Stopped);
+    }
+
+    private ReplyHandle StartReply(string text, bool useLlm, TimeSpan alreadyElapsed)
+    {
+        ObjectDisposedException.ThrowIf(_lifetime.IsCancellationRequested, this);
+        Interrupt();
+        var replyId = $"{Id}-r{Interlocked.Increment(ref _replyCounter)}";
+        var context = new ReplyContext(replyId, OnStageMeasured, alreadyElapsed);
+        var reply = new ActiveReply(context);
+        lock (_replyLock)
+        {
+            _current = reply;
+        }
+
+        AddTranscript(new TranscriptEntry(replyId, useLlm ? TranscriptRole.User : TranscriptRole.System, text, true, DateTimeOffset.UtcNow));
+        SetState(useLlm ? ConversationState.Thinking : ConversationState.Speaking);
+        var rendered = Task.Run(() => RunReplyAsync(reply, text, useLlm));
+        return new ReplyHandle(replyId, rendered, reply.Spoken);
+    }
+
+    private async Task RunReplyAsync(ActiveReply reply, string text, bool useLlm)
+    {
+        var context = reply.Context;
+        var segments = Channel.CreateBounded<string>(_options.SegmentQueueCapacity);
+        var clips = Channel.CreateBounded<SpeechClip>(_options.SpeechQueueCapacity);
+        var speech = new SpeechStage(_tts, Voice);
+        var render = new RenderStage(_renderer, _rendererGate);
+        try
+        {
+            Task<string> producer = useLlm
+                ? new LlmStage(_chat, _options.MinSegmentChars).RunAsync(Conversation(text), segments.Writer, context, partial => AddAvatarText(context.ReplyId, partial, false))
+                : WriteSegmentsAsync(text, segments.Writer, context.Token);
+            var speaking = speech.RunAsync(segments.Reader, clips.Writer, context);
+            var rendering = render.RunAsync(clips.Reader, _frames.Writer, context, () => _pacer.NextIndex + _frames.Reader.Count, _ => SetState(ConversationState.Speaking));
+            var all = Task.WhenAll(producer, speaking, rendering);
+            await all.ConfigureAwait(false);
+            var replyText = await producer.ConfigureAwait(false);
+            if (useLlm)
+            {
+                AddAvatarText(context.ReplyId, replyText, true);
+                Remember(text, replyText);
+            }
+        }
+        catch (OperationCanceledException) when (context.IsCancelled)
+        {
+        }
+        catch (Exception ex)
+        {
+            var message = ex is AggregateException { InnerException: { } inner } ? inner.Message : ex.Message;
+            LogReplyFailed(_logger, ex, Id, context.ReplyId);
+            AddTranscript(new TranscriptEntry(context.ReplyId, TranscriptRole.System, "Error: " + message, true, DateTimeOffset.UtcNow));
+            ErrorRaised?.Invoke(message);
+            lock (_replyLock)
+            {
+                if (_current == reply)
+                {
+                    _current = null;
+                }
+            }
+
+            reply.MarkSpoken();
+            SetState(ConversationState.Listening);
+            throw;
+        }
+        finally
+        {
+            reply.MarkRendered();
+        }
+    }
+
+    private static async Task<string> WriteSegmentsAsync(string text, ChannelWriter<string> writer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            foreach (var segment in Segmentation.SentenceSegmenter.SplitAll(text))
+            {
+                await writer.WriteAsync(segment, cancellationToken).ConfigureAwait(false);
+            }
+
+            writer.TryComplete();
+        }
+        catch (Exception ex)
+        {
+            writer.TryComplete(ex);
+            throw;
+        }
+
+        return text;
+    }
+
+    private List<ChatMessage> Conversation(string userText)
+    {
+        lock (_history)
+        {
+            var messages = new List<ChatMessage>(_history) { new(ChatRole.User, userText) };
+            return messages;
+        }
+    }
+
+    private void Remember(string userText, string replyText)
+    {
+        lock (_history)
+        {
+            _history.Add(new ChatMessage(ChatRole.User, userText));
+            _history.Add(new ChatMessage(ChatRole.Assistant, replyText));
+            int keep = _llmOptions.HistoryMessages;
+            int system = _history.Count(m => m.Role == ChatRole.System);
+            while (_history.Count - system > keep)
+            {
+                _history.RemoveAt(system);
+            }
+        }
+    }
+
+    private void AddAvatarText(string replyId, string text, bool final) =>
+        AddTranscript(new TranscriptEntry(replyId, TranscriptRole.Avatar, text, final, DateTimeOffset.UtcNow));
+
+    private void AddTranscript(TranscriptEntry entry)
+    {
+        if (entry.IsFinal || entry.Role != TranscriptRole.Avatar)
+        {
+            _transcript.Enqueue(entry);
+            while (_transcript.Count > 500 && _transcript.TryDequeue(out _))
+            {
+            }
+        }
+
+        TranscriptUpdated?.Invoke(entry);
+    }
+
+    private bool IsCurrent(AvFrame frame)
+    {
+        var current = _current;
+        return current is not null && frame.ReplyId == current.Context.ReplyId && !current.Context.IsCancelled;
+    }
+
+    private async ValueTask<VideoFrame> RenderIdleAsync(long index, CancellationToken cancellationToken)
+    {
+        await _rendererGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return _renderer.RenderIdle(index);
+        }
+        finally
+        {
+            _rendererGate.Release();
+        }
+    }
+
+    private void OnFrameEmitted(AvFrame frame)
+    {
+        if (frame.Speaking && _current is { } reply && frame.ReplyId == reply.Context.ReplyId)
+        {
+            reply.Context.Mark(Stage.FirstAudioOut);
+        }
+
+        FrameEmitted?.Invoke(frame);
+    }
+
+    private void OnIdleSlot(long index)
+    {
+        // The reply is over once everything is rendered and the pacer found nothing left to play.
+        var reply = _current;
+        if (reply is not null && reply.IsRendered && _frames.Reader.Count == 0)
+        {
+            lock (_replyLock)
+            {
+                if (_current == reply)
+                {
+                    _current = null;
+                }
+            }
+
+            reply.MarkSpoken();
+            SetState(ConversationState.Listening);
+        }
+    }
+
+    private void Flush()
+    {
+        while (_frames.Reader.TryRead(out var frame))
+        {
+            frame.Dispose();
+        }
+    }
+
+    private void OnStageMeasured(StageTiming timing)
+    {
+        LogStage(_logger, timing.ReplyId, timing.Stage, timing.SinceReplyStart.TotalMilliseconds);
+        StageMeasured?.Invoke(timing);
+    }
+
+    private void SetState(ConversationState state)
+    {
+        if (_state == state)
+        {
+            return;
+        }
+
+        _state = state;
+        StateChanged?.Invoke(state);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reply {ReplyId}: {Stage} at {Milliseconds:F0} ms")]
+    private static partial void LogStage(ILogger logger, string replyId, Stage stage, double milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId}: reply {ReplyId} interrupted")]
+    private static partial void LogInterrupted(ILogger logger, string sessionId, string replyId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId}: reply {ReplyId} failed")]
+    private static partial void LogReplyFailed(ILogger logger, Exception ex, string sessionId, string replyId);
+
+    private sealed class ActiveReply(ReplyContext context)
+    {
+        private readonly TaskCompletionSource _spoken = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private volatile bool _rendered;
+
+        public ReplyContext Context { get; } = context;
+
+        public Task Spoken => _spoken.Task;
+
+        public bool IsRendered => _rendered;
+
+        public void MarkRendered() => _rendered = true;
+
+        public void MarkSpoken() => _spoken.TrySetResult();
+    }
+}

@@ -1,0 +1,163 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using WebAvatar.Media;
+
+namespace WebAvatar.Pipeline.Session;
+
+/// <summary>
+/// The session's one media clock: emits exactly one <see cref="AvFrame"/> per 40 ms slot, in index
+/// order, taking rendered speech frames when there are any and idle frames otherwise. Frame indices
+/// (and so every pts downstream) come from the slot counter, never from wall time, so audio and
+/// video cannot drift apart; wall time only paces the loop.
+/// </summary>
+public sealed partial class RealtimePacer : IAsyncDisposable
+{
+    private readonly ChannelReader<AvFrame> _speech;
+    private readonly Func<long, CancellationToken, ValueTask<VideoFrame>> _renderIdle;
+    private readonly Func<AvFrame, bool> _isCurrent;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stop = new();
+    private IAvFrameSink? _sink;
+    private Task? _loop;
+    private long _nextIndex;
+
+    public RealtimePacer(
+        ChannelReader<AvFrame> speech,
+        Func<long, CancellationToken, ValueTask<VideoFrame>> renderIdle,
+        Func<AvFrame, bool> isCurrent,
+        ILogger logger)
+    {
+        _speech = speech;
+        _renderIdle = renderIdle;
+        _isCurrent = isCurrent;
+        _logger = logger;
+    }
+
+    /// <summary>Raised on the pacer thread for every slot, before the frame goes to the sink.</summary>
+    public event Action<AvFrame>? FrameEmitted;
+
+    /// <summary>Raised when a slot had no speech frame ready (listening, or the pipeline fell behind).</summary>
+    public event Action<long>? IdleSlot;
+
+    /// <summary>The slot the next emitted frame will take.</summary>
+    public long NextIndex => Interlocked.Read(ref _nextIndex);
+
+    /// <summary>Wall-clock instant of slot 0 (pts 0).</summary>
+    public DateTimeOffset ClockOrigin { get; private set; }
+
+    /// <summary>Frames that were emitted later than 80 ms after their slot time.</summary>
+    public long LateFrames { get; private set; }
+
+    /// <summary>Where frames go; null discards them (speech still advances, idle frames are not rendered).</summary>
+    public IAvFrameSink? Sink
+    {
+        get => Volatile.Read(ref _sink);
+        set => Volatile.Write(ref _sink, value);
+    }
+
+    public void Start()
+    {
+        if (_loop is not null)
+        {
+            return;
+        }
+
+        ClockOrigin = DateTimeOffset.UtcNow;
+        _loop = Task.Factory.StartNew(() => RunAsync(_stop.Token), TaskCreationOptions.LongRunning).Unwrap();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        if (_loop is not null)
+        {
+            try
+            {
+                await _loop.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+
+        _stop.Dispose();
+    }
+
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            long index = _nextIndex;
+            var due = TimeSpan.FromMilliseconds(index * MediaTiming.VideoFrameMs);
+            var wait = due - clock.Elapsed;
+            if (wait > TimeSpan.FromMilliseconds(1))
+            {
+                await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+            }
+            else if (-wait > TimeSpan.FromMilliseconds(80))
+            {
+                LateFrames++;
+            }
+
+            try
+            {
+                var frame = await NextFrameAsync(index, cancellationToken).ConfigureAwait(false);
+                if (frame is null)
+                {
+                    Interlocked.Increment(ref _nextIndex);
+                    continue;
+                }
+
+                FrameEmitted?.Invoke(frame);
+                var sink = Sink;
+                if (sink is null)
+                {
+                    frame.Dispose();
+                }
+                else
+                {
+                    await sink.WriteAsync(frame, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                // One bad frame (a renderer or sink fault) must not stop the session's clock.
+                LogFrameFailed(_logger, ex, index);
+            }
+
+            Interlocked.Increment(ref _nextIndex);
+        }
+    }
+
+    private async ValueTask<AvFrame?> NextFrameAsync(long index, CancellationToken cancellationToken)
+    {
+        while (_speech.TryRead(out var speech))
+        {
+            if (_isCurrent(speech))
+            {
+                speech.Index = index;
+                return speech;
+            }
+
+            speech.Dispose();
+        }
+
+        IdleSlot?.Invoke(index);
+        if (Sink is null)
+        {
+            return null;
+        }
+
+        var video = await _renderIdle(index, cancellationToken).ConfigureAwait(false);
+        return new AvFrame(index, video, speaking: false);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Pacer slot {Index} failed; continuing")]
+    private static partial void LogFrameFailed(ILogger logger, Exception ex, long index);
+}

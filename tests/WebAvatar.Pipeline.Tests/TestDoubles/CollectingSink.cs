@@ -1,0 +1,37 @@
+using WebAvatar.Media;
+
+namespace WebAvatar.Pipeline.Tests.TestDoubles;
+
+/// <summary>Records what the pacer emitted (index, speaking, first audio sample energy) and disposes frames.</summary>
+internal sealed class CollectingSink : IAvFrameSink
+{
+    private readonly List<(long Index, bool Speaking, string? ReplyId, double Rms, DateTime At)> _frames = [];
+
+    public IReadOnlyList<(long Index, bool Speaking, string? ReplyId, double Rms, DateTime At)> Frames
+    {
+        get
+        {
+            lock (_frames)
+            {
+                return _frames.ToArray();
+            }
+        }
+    }
+
+    public ValueTask WriteAsync(AvFrame frame, CancellationToken cancellationToken)
+    {
+        double sum = 0;
+        foreach (var s in frame.Audio)
+        {
+            sum += (double)s * s;
+        }
+
+        lock (_frames)
+        {
+            _frames.Add((frame.Index, frame.Speaking, frame.ReplyId, Math.Sqrt(sum / frame.Audio.Length), DateTime.UtcNow));
+        }
+
+        frame.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

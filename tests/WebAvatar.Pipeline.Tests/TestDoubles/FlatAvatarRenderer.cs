@@ -1,0 +1,43 @@
+using System.Runtime.CompilerServices;
+using WebAvatar.LipSync;
+using WebAvatar.Media;
+using WebAvatar.Speech;
+
+namespace WebAvatar.Pipeline.Tests.TestDoubles;
+
+/// <summary>Test boundary renderer: flat frames whose brightness encodes idle (10) or speech (200).</summary>
+internal sealed class FlatAvatarRenderer : IAvatarRenderer
+{
+    public string EngineName => "flat";
+
+    public int Width => 64;
+
+    public int Height => 48;
+
+    public int SpeechFramesRendered { get; private set; }
+
+    public async IAsyncEnumerable<VideoFrame> RenderSpeechAsync(SpeechClip clip, long firstFrameIndex, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        int frames = MediaTiming.FramesForSamples(clip.Samples.Length);
+        for (int i = 0; i < frames; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var frame = new VideoFrame(Width, Height);
+            frame.Pixels.Fill(200);
+            SpeechFramesRendered++;
+            await Task.Yield();
+            yield return frame;
+        }
+    }
+
+    public VideoFrame RenderIdle(long frameIndex)
+    {
+        var frame = new VideoFrame(Width, Height);
+        frame.Pixels.Fill(10);
+        return frame;
+    }
+
+    public void Dispose()
+    {
+    }
+}

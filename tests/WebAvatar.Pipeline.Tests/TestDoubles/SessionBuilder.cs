@@ -1,0 +1,22 @@
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging.Abstractions;
+using WebAvatar.Pipeline.Llm;
+using WebAvatar.Pipeline.Options;
+using WebAvatar.Pipeline.Session;
+
+namespace WebAvatar.Pipeline.Tests.TestDoubles;
+
+internal static class SessionBuilder
+{
+    public static ConversationSession Create(IChatClient? chat = null, ITextToSpeechClient? tts = null, FlatAvatarRenderer? renderer = null, PipelineOptions? options = null) =>
+        new(
+            "test",
+            chat ?? new EchoChatClient(),
+            new LlmStatus("test", "", chat is null, "test"),
+            tts ?? new ToneTextToSpeechClient(),
+            new TextToSpeechOptions { VoiceId = "en-us" },
+            renderer ?? new FlatAvatarRenderer(),
+            options ?? new PipelineOptions(),
+            new LlmOptions(),
+            NullLogger.Instance);
+}
