@@ -1,5 +1,10 @@
+using WebAvatar.Web;
+
 var builder = WebApplication.CreateBuilder(args);
-builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: false, reloadOnChange: false);
+builder.AddWebAvatar();
 var app = builder.Build();
-app.MapGet("/healthz", () => "ok");
+app.UseWebAvatar();
 app.Run();
+
+/// <summary>Entry point type, visible to integration tests.</summary>
+public partial class Program;

@@ -1,0 +1,92 @@
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
+using WebAvatar.LipSync;
+using WebAvatar.Pipeline.Llm;
+using WebAvatar.Pipeline.Session;
+using WebAvatar.Web.Sessions;
+
+namespace WebAvatar.Web.Health;
+
+/// <summary>Answers "what is running and what was found" for the health page, the chat page banner and /api/health.</summary>
+public sealed class EngineCatalog(
+    LlmClientProvider llm,
+    ITextToSpeechClient tts,
+    ConversationSessionFactory sessions,
+    IEnumerable<IAvatarRendererFactory> renderers,
+    AvatarSessionManager manager,
+    IOptions<SessionOptions> sessionOptions,
+    IConfiguration configuration)
+{
+    public async Task<HealthReport> GetReportAsync(CancellationToken cancellationToken)
+    {
+        var modelsFolder = AppPaths.Resolve(configuration["WebAvatar:ModelsPath"] ?? "models");
+        var models = FindModels(modelsFolder);
+        var engines = new List<EngineStatus>();
+
+        var (_, llmStatus) = await llm.GetAsync(cancellationToken);
+        engines.Add(llmStatus.IsEcho
+            ? new EngineStatus("LLM", "echo mode", true, "Repeats what you say: " + llmStatus.Reason)
+            : new EngineStatus("LLM", $"{llmStatus.Provider} {llmStatus.Model}", true, llmStatus.Reason));
+
+        var ttsMeta = tts.GetService<TextToSpeechClientMetadata>();
+        engines.Add(new EngineStatus("TTS", ttsMeta?.ProviderName ?? tts.GetType().Name, true,
+            $"voice {configuration["Tts:Voice"] ?? "default"}" + (ttsMeta?.DefaultModelId is { Length: > 0 } m ? $", model {m}" : string.Empty)));
+
+        string lipSyncSetting = configuration["Avatar:LipSync"] ?? "auto";
+        string selected;
+        try
+        {
+            selected = sessions.SelectRenderer(lipSyncSetting).EngineName;
+        }
+        catch (AvatarException ex)
+        {
+            selected = "none: " + ex.Message;
+        }
+
+        foreach (var renderer in renderers)
+        {
+            engines.Add(new EngineStatus("Lip-sync", renderer.EngineName, renderer.EngineName == selected,
+                renderer.EngineName == selected ? $"in use ({lipSyncSetting})" : renderer.IsAvailable ? "available" : "model files missing"));
+        }
+
+        var vad = models.FirstOrDefault(m => m.Kind == "Silero VAD");
+        engines.Add(new EngineStatus("VAD", vad is null ? "energy fallback" : "Silero VAD v5", vad is not null,
+            vad is null ? "models/silero_vad_v5.onnx missing: run scripts/setup.sh" : vad.Path));
+
+        var whisper = models.Where(m => m.Kind == "Whisper").ToList();
+        engines.Add(new EngineStatus("ASR", whisper.Count == 0 ? "disabled" : "Whisper (ONNX)", whisper.Count > 0,
+            whisper.Count == 0 ? "Voice input disabled: no Whisper model in models/whisper-*/ (run scripts/download-models.sh)" : string.Join(", ", whisper.Select(w => Path.GetFileName(Path.GetDirectoryName(w.Path))))));
+
+        var avatar = AppPaths.Resolve(configuration["Avatar:Path"] ?? string.Empty);
+        engines.Add(new EngineStatus("Avatar", Path.GetFileName(avatar), File.Exists(avatar), File.Exists(avatar) ? avatar : "missing: " + avatar));
+
+        return new HealthReport(engines, models, modelsFolder, manager.Sessions.Count, sessionOptions.Value.MaxSessions);
+    }
+
+    private static List<ModelFile> FindModels(string folder)
+    {
+        var found = new List<ModelFile>();
+        if (!Directory.Exists(folder))
+        {
+            return found;
+        }
+
+        foreach (var file in Directory.EnumerateFiles(folder, "*.onnx", SearchOption.AllDirectories))
+        {
+            var name = Path.GetFileName(file);
+            var relative = Path.GetRelativePath(folder, file);
+            string? kind = name.StartsWith("silero_vad", StringComparison.OrdinalIgnoreCase) ? "Silero VAD"
+                : relative.StartsWith("whisper-", StringComparison.OrdinalIgnoreCase) && name.StartsWith("encoder_model", StringComparison.OrdinalIgnoreCase) ? "Whisper"
+                : relative.StartsWith("piper", StringComparison.OrdinalIgnoreCase) ? "Piper voice"
+                : name.StartsWith("wav2lip", StringComparison.OrdinalIgnoreCase) ? "Wav2Lip"
+                : name.Contains("yunet", StringComparison.OrdinalIgnoreCase) ? "YuNet face detector"
+                : null;
+            if (kind is not null)
+            {
+                found.Add(new ModelFile(kind, file, new FileInfo(file).Length));
+            }
+        }
+
+        return found.OrderBy(m => m.Kind).ThenBy(m => m.Path).ToList();
+    }
+}

@@ -1,0 +1,80 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
+using WebAvatar.Pipeline.Session;
+
+namespace WebAvatar.Web.Sessions;
+
+/// <summary>
+/// Owns every live session of the server: creates them (with admission control), finds them for the
+/// transports, and disposes them. Media never passes through here; only references.
+/// </summary>
+public sealed partial class AvatarSessionManager(
+    ConversationSessionFactory factory,
+    IConfiguration configuration,
+    IOptions<SessionOptions> options,
+    ILogger<AvatarSessionManager> logger) : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, ConversationSession> _sessions = new();
+    private readonly SemaphoreSlim _admission = new(1, 1);
+
+    public IReadOnlyCollection<ConversationSession> Sessions => _sessions.Values.ToArray();
+
+    public event Action? SessionsChanged;
+
+    public async Task<ConversationSession> CreateAsync(CancellationToken cancellationToken)
+    {
+        await _admission.WaitAsync(cancellationToken);
+        try
+        {
+            int limit = options.Value.MaxSessions;
+            if (_sessions.Count >= limit)
+            {
+                LogRefused(logger, limit);
+                throw new SessionLimitException(limit);
+            }
+
+            var voice = new TextToSpeechOptions { VoiceId = configuration["Tts:Voice"] ?? "en-us" };
+            var avatar = AppPaths.Resolve(configuration["Avatar:Path"] ?? "wwwroot-assets/avatars/default/avatar.png");
+            var session = await factory.CreateAsync(avatar, configuration["Avatar:LipSync"] ?? "auto", voice, cancellationToken);
+            _sessions[session.Id] = session;
+            session.Start();
+            LogCreated(logger, session.Id, session.RendererName, session.Llm.Provider);
+            SessionsChanged?.Invoke();
+            return session;
+        }
+        finally
+        {
+            _admission.Release();
+        }
+    }
+
+    public ConversationSession? Find(string id) => _sessions.TryGetValue(id, out var session) ? session : null;
+
+    public async Task CloseAsync(string id)
+    {
+        if (_sessions.TryRemove(id, out var session))
+        {
+            await session.DisposeAsync();
+            LogClosed(logger, id);
+            SessionsChanged?.Invoke();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var id in _sessions.Keys)
+        {
+            await CloseAsync(id);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId} started (lip-sync {Renderer}, LLM {Llm})")]
+    private static partial void LogCreated(ILogger logger, string sessionId, string renderer, string llm);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId} closed")]
+    private static partial void LogClosed(ILogger logger, string sessionId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Session refused: limit of {Limit} reached")]
+    private static partial void LogRefused(ILogger logger, int limit);
+}

@@ -1,0 +1,42 @@
+using MudBlazor.Services;
+using WebAvatar.LipSync;
+using WebAvatar.Pipeline;
+using WebAvatar.Speech.Synthesis;
+using WebAvatar.Web.Components;
+using WebAvatar.Web.Health;
+using WebAvatar.Web.Sessions;
+
+namespace WebAvatar.Web;
+
+public static class WebAvatarWebExtensions
+{
+    /// <summary>Everything the web app serves: UI, engines, sessions.</summary>
+    public static WebApplicationBuilder AddWebAvatar(this WebApplicationBuilder builder)
+    {
+        // The repo-level appsettings.json is linked into the output; environment and command line are added
+        // again after it so they keep overriding it (Llm__Provider=..., --urls ...).
+        builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: false, reloadOnChange: false);
+        builder.Configuration.AddEnvironmentVariables();
+        builder.Configuration.AddCommandLine(Environment.GetCommandLineArgs().Skip(1).ToArray());
+        builder.WebHost.UseStaticWebAssets();
+
+        var services = builder.Services;
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
+        services.AddPipeline().AddSpeechSynthesis().AddLipSync();
+        services.AddOptions<SessionOptions>().BindConfiguration(SessionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<AvatarSessionManager>();
+        services.AddSingleton<EngineCatalog>();
+        return builder;
+    }
+
+    public static WebApplication UseWebAvatar(this WebApplication app)
+    {
+        app.UseAntiforgery();
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapGet("/api/health", (EngineCatalog catalog, CancellationToken ct) => catalog.GetReportAsync(ct));
+        app.MapGet("/healthz", () => Results.Text("ok"));
+        return app;
+    }
+}
