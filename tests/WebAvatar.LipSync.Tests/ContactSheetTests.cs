@@ -41,6 +41,21 @@ public sealed class ContactSheetTests(AvatarFixture avatar) : IClassFixture<Avat
             var path = Path.Combine(TestAssets.ArtifactsDirectory, "contact-sheet.png");
             Assert.True(Cv2.ImWrite(path, sheet), $"could not write {path}");
             Assert.True(new FileInfo(path).Length > 10_000);
+
+            // Close-ups (4x) of the widest-open speech frame, two more speech frames and the blink.
+            var face = new Rect((int)g.Face.X, (int)g.Face.Y + (int)(g.Face.Height * 0.15f), (int)g.Face.Width, (int)g.Face.Width);
+            int closeTile = face.Width * 4;
+            var mouth = g.MouthRegion;
+            int widest = Enumerable.Range(firstSpeech, endSpeech - firstSpeech).MaxBy(i => FrameMath.MeanAbsDiff(frames[i], idle, mouth));
+            var closeFrames = new[] { frames[widest], frames[picks[3]], frames[picks[8]], blink };
+            using var closeups = new Mat(closeTile, closeFrames.Length * closeTile, MatType.CV_8UC3, Scalar.Black);
+            for (int k = 0; k < closeFrames.Length; k++)
+            {
+                using var tileMat = Tile(closeFrames[k], face, closeTile);
+                tileMat.CopyTo(new Mat(closeups, new Rect(k * closeTile, 0, closeTile, closeTile)));
+            }
+
+            Assert.True(Cv2.ImWrite(Path.Combine(TestAssets.ArtifactsDirectory, "closeups.png"), closeups));
         }
         finally
         {

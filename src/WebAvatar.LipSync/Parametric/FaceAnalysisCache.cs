@@ -8,6 +8,9 @@ namespace WebAvatar.LipSync.Parametric;
 /// </summary>
 internal sealed class FaceAnalysisCache(string cacheDirectory)
 {
+    /// <summary>Bump when the analysis changes meaning, so old entries are recomputed rather than misread.</summary>
+    internal const int FormatVersion = 4;
+
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
     public string PathFor(string sha256) => Path.Combine(cacheDirectory, sha256, "face.json");
@@ -22,8 +25,11 @@ internal sealed class FaceAnalysisCache(string cacheDirectory)
 
         try
         {
-            var geometry = JsonSerializer.Deserialize<FaceGeometry>(File.ReadAllText(path), Json);
-            return geometry is not null && geometry.ImageWidth == imageWidth && geometry.ImageHeight == imageHeight ? geometry : null;
+            var entry = JsonSerializer.Deserialize<CacheEntry>(File.ReadAllText(path), Json);
+            var geometry = entry?.Geometry;
+            return entry?.Version == FormatVersion && geometry is not null && geometry.ImageWidth == imageWidth && geometry.ImageHeight == imageHeight
+                ? geometry
+                : null;
         }
         catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException)
         {
@@ -37,7 +43,9 @@ internal sealed class FaceAnalysisCache(string cacheDirectory)
         var path = PathFor(sha256);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
-        File.WriteAllText(temp, JsonSerializer.Serialize(geometry, Json));
+        File.WriteAllText(temp, JsonSerializer.Serialize(new CacheEntry(FormatVersion, geometry), Json));
         File.Move(temp, path, overwrite: true);
     }
+
+    private sealed record CacheEntry(int Version, FaceGeometry Geometry);
 }

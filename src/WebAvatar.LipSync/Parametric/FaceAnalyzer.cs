@@ -40,7 +40,7 @@ internal sealed class FaceAnalyzer
             $"No face found in {sourceName}: use a frontal portrait with the face clearly visible, evenly lit, " +
             "at least about 80 px wide and not covered (no sunglasses or masks).");
         var (leftEye, rightEye, eyesDetected) = DetectEyes(gray, face);
-        return PlaceMouth(gray, bgr.Width, bgr.Height, face, leftEye, rightEye, eyesDetected);
+        return PlaceMouth(bgr, gray, face, leftEye, rightEye, eyesDetected);
     }
 
     private Rect? DetectFace(Mat gray)
@@ -79,7 +79,7 @@ internal sealed class FaceAnalyzer
                 new Point2(face.X + face.Width * 0.69f, face.Y + face.Height * 0.39f), false);
     }
 
-    private static FaceGeometry PlaceMouth(Mat gray, int width, int height, Rect face, Point2 leftEye, Point2 rightEye, bool eyesDetected)
+    private static FaceGeometry PlaceMouth(Mat bgr, Mat gray, Rect face, Point2 leftEye, Point2 rightEye, bool eyesDetected)
     {
         float eyeDistance = rightEye.X - leftEye.X;
         float eyeMidX = (leftEye.X + rightEye.X) / 2;
@@ -89,60 +89,24 @@ internal sealed class FaceAnalyzer
         float centerX = eyeMidX * 0.7f + (face.X + face.Width / 2f) * 0.3f;
         float guessY = eyeMidY + eyeDistance * 1.05f;
         float halfWidth = eyeDistance * 0.47f;
-        float lipLine = RefineLipLine(gray, centerX, guessY, halfWidth, eyeDistance * 0.22f);
-        float noseY = Math.Min(eyeMidY + eyeDistance * 0.68f, lipLine - eyeDistance * 0.2f);
-        float chinY = Math.Min(height - 1f, lipLine + eyeDistance * 0.78f);
+        var lips = LipLineFinder.Find(bgr, gray, centerX, guessY, halfWidth, eyeDistance * 0.22f);
+        float noseY = Math.Min(eyeMidY + eyeDistance * 0.68f, lips.CenterY - eyeDistance * 0.2f);
+        float chinY = Math.Min(bgr.Height - 1f, lips.CenterY + eyeDistance * 0.78f);
 
         return new FaceGeometry(
-            width,
-            height,
+            bgr.Width,
+            bgr.Height,
             new Box(face.X, face.Y, face.Width, face.Height),
             leftEye,
             rightEye,
             EyeRadius: eyeDistance * 0.24f,
             eyesDetected,
             centerX,
-            lipLine,
+            lips.CenterY,
+            lips.SmileLift,
             halfWidth,
+            lips.TeethVisible,
             noseY,
             chinY);
-    }
-
-    /// <summary>
-    /// The lips meet along the darkest horizontal line across the middle of the mouth (shadow between the lips,
-    /// or between the upper teeth and the lower lip when smiling). Searches ±<paramref name="range"/> rows.
-    /// </summary>
-    private static float RefineLipLine(Mat gray, float centerX, float guessY, float halfWidth, float range)
-    {
-        int x0 = Math.Max(0, (int)(centerX - halfWidth * 0.5f));
-        int x1 = Math.Min(gray.Width - 1, (int)(centerX + halfWidth * 0.5f));
-        int y0 = Math.Max(1, (int)(guessY - range));
-        int y1 = Math.Min(gray.Height - 2, (int)(guessY + range));
-        if (x1 - x0 < 3 || y1 - y0 < 3)
-        {
-            return guessY;
-        }
-
-        float bestScore = float.MaxValue;
-        int bestRow = (int)guessY;
-        for (int y = y0; y <= y1; y++)
-        {
-            double sum = 0;
-            for (int x = x0; x <= x1; x++)
-            {
-                // Smooth over three rows so a single dark pixel row (noise) does not win.
-                sum += gray.At<byte>(y - 1, x) + 2 * gray.At<byte>(y, x) + gray.At<byte>(y + 1, x);
-            }
-
-            // Mild pull toward the proportional guess breaks ties between similar dark lines.
-            float score = (float)(sum / (4.0 * (x1 - x0 + 1))) + Math.Abs(y - guessY) / range * 12f;
-            if (score < bestScore)
-            {
-                bestScore = score;
-                bestRow = y;
-            }
-        }
-
-        return bestRow;
     }
 }

@@ -30,7 +30,9 @@ public readonly record struct Point2(float X, float Y);
 /// <param name="EyesDetected">False when the eye positions come from face-box proportions.</param>
 /// <param name="MouthCenterX">Horizontal centre of the mouth.</param>
 /// <param name="LipLineY">Row where the lips meet (the mouth opens here).</param>
+/// <param name="SmileLift">How far above <paramref name="LipLineY"/> the lip line reaches at the mouth corners (a smile curves up).</param>
 /// <param name="MouthHalfWidth">Half the distance between the mouth corners.</param>
+/// <param name="TeethVisible">The portrait already shows its upper teeth (a smile): the mouth opens below them.</param>
 /// <param name="NoseY">Base of the nose: the upper lip's motion fades out here.</param>
 /// <param name="ChinY">Bottom of the chin: the jaw moves down as a whole above it.</param>
 public sealed record FaceGeometry(
@@ -43,16 +45,25 @@ public sealed record FaceGeometry(
     bool EyesDetected,
     float MouthCenterX,
     float LipLineY,
+    float SmileLift,
     float MouthHalfWidth,
+    bool TeethVisible,
     float NoseY,
     float ChinY)
 {
+    /// <summary>Row of the lip line at column <paramref name="x"/>: a parabola through the centre and the raised corners.</summary>
+    public float LipLineAt(float x)
+    {
+        float r = Math.Clamp((x - MouthCenterX) / MouthHalfWidth, -1.1f, 1.1f);
+        return LipLineY - SmileLift * r * r;
+    }
+
     /// <summary>A generous box around lips and jaw, where speech changes pixels.</summary>
     public Box MouthRegion => new(
         MouthCenterX - MouthHalfWidth * 1.6f,
-        NoseY,
+        NoseY - SmileLift,
         MouthHalfWidth * 3.2f,
-        ChinY - NoseY + (ChinY - LipLineY) * 0.6f);
+        ChinY - NoseY + SmileLift + (ChinY - LipLineY) * 0.6f);
 
     /// <summary>The head including hair, as a box; the idle head sway is confined to around it.</summary>
     public Box Head => new(Face.X - Face.Width * 0.25f, Face.Y - Face.Height * 0.45f, Face.Width * 1.5f, Face.Height * 1.75f);

@@ -12,9 +12,12 @@ internal sealed class MouthWarp
 {
     private const float FeatherPixels = 1.1f;
 
-    // Mouth interior colours (BGR): a dark red throat, lighter where lips curl in, off-white teeth.
-    private static readonly (float B, float G, float R) DeepColor = (16, 13, 34);
-    private static readonly (float B, float G, float R) EdgeColor = (48, 42, 92);
+    // Mouth interior colours (BGR): shadow under the teeth, dark throat, tongue low in a wide opening,
+    // moist inner lip along the lower edge, off-white teeth.
+    private static readonly (float B, float G, float R) ShadowColor = (16, 16, 26);
+    private static readonly (float B, float G, float R) ThroatColor = (26, 26, 58);
+    private static readonly (float B, float G, float R) TongueColor = (72, 80, 150);
+    private static readonly (float B, float G, float R) InnerLipColor = (90, 100, 165);
     private static readonly (float B, float G, float R) TeethColor = (188, 202, 214);
 
     private readonly FaceGeometry _face;
@@ -35,18 +38,17 @@ internal sealed class MouthWarp
     {
         _face = face;
         float hw = face.MouthHalfWidth;
-        _maxOpen = hw * 0.78f;
+        _maxOpen = hw * 0.5f;
         _jawInner = hw * 1.5f;
         _jawOuter = hw * 2.5f;
         // Slow enough that the stretched neck never folds over itself (slope of the displacement stays below 1).
         _chinFalloff = Math.Max(hw * 0.9f, _maxOpen * 2.2f);
-        _maxTeeth = hw * 0.36f;
+        // A smile already shows the real upper teeth right above the opening: painting more would double them.
+        _maxTeeth = face.TeethVisible ? 0 : hw * 0.36f;
         _toothWidth = hw * 0.3f;
-        Region = new Box(
-            face.MouthCenterX - _jawOuter,
-            face.NoseY - 2,
-            _jawOuter * 2,
-            face.ChinY + _chinFalloff - face.NoseY + 4);
+        // Tall enough to hold every falloff above the raised corners, so nothing is cut at the border.
+        float top = Math.Min(face.NoseY, face.LipLineY - face.SmileLift * 1.21f - hw * 1.05f) - 2;
+        Region = new Box(face.MouthCenterX - _jawOuter, top, _jawOuter * 2, face.ChinY + _chinFalloff - top + 2);
     }
 
     /// <summary>Face-space area this warp may change; everything else maps to itself.</summary>
@@ -62,10 +64,10 @@ internal sealed class MouthWarp
     }
 
     /// <summary>Upper edge of the opening at output column <paramref name="x"/>.</summary>
-    public float TopEdge(float x) => _face.LipLineY - _lift * OutputLens(x);
+    public float TopEdge(float x) => _face.LipLineAt(x) - _lift * OutputLens(x);
 
     /// <summary>Lower edge of the opening at output column <paramref name="x"/>.</summary>
-    public float BottomEdge(float x) => _face.LipLineY + _open * OutputLens(x);
+    public float BottomEdge(float x) => _face.LipLineAt(x) + _open * OutputLens(x);
 
     /// <summary>
     /// Maps an output point (face space) to where it samples the portrait, and returns the paint for it:
@@ -73,7 +75,6 @@ internal sealed class MouthWarp
     /// </summary>
     public (float SrcX, float SrcY, float Alpha, float B, float G, float R, float Shade) Map(float x, float y)
     {
-        float lip = _face.LipLineY;
         float top = TopEdge(x);
         float bottom = BottomEdge(x);
         float sx = x, sy = y, shade = 1f;
@@ -84,7 +85,7 @@ internal sealed class MouthWarp
             for (int i = 0; i < 3; i++)
             {
                 sx = x - CornerShift(sx, sy);
-                sy = Math.Max(lip, y - LowerDrop(sx, sy));
+                sy = Math.Max(_face.LipLineAt(sx), y - LowerDrop(sx, sy));
             }
 
             sy = Press(sx, sy);
@@ -96,15 +97,17 @@ internal sealed class MouthWarp
             for (int i = 0; i < 3; i++)
             {
                 sx = x - CornerShift(sx, sy);
-                sy = Math.Min(lip, y + _lift * Lens(sx) * SmoothStep(_face.NoseY, lip, sy));
+                float lip = _face.LipLineAt(sx);
+                float fadeStart = Math.Min(_face.NoseY, lip - _face.MouthHalfWidth * 0.3f);
+                sy = Math.Min(lip, y + _lift * Lens(sx) * SmoothStep(fadeStart, lip, sy));
             }
 
             sy = Press(sx, sy);
         }
         else
         {
-            sx = x - CornerShift(x, lip);
-            sy = lip;
+            sx = x - CornerShift(x, _face.LipLineAt(x));
+            sy = _face.LipLineAt(sx);
         }
 
         var (alpha, b, g, r) = Cavity(x, y, top, bottom);
@@ -122,11 +125,13 @@ internal sealed class MouthWarp
         float inside = Math.Min(y - top, bottom - y);
         float alpha = Math.Clamp(inside / FeatherPixels + 0.5f, 0, 1) * Math.Clamp((gap - 0.4f) / 1.5f, 0, 1);
 
-        float depth = MathF.Pow(Math.Clamp(inside / Math.Max(gap * 0.5f, 0.5f), 0, 1), 0.7f);
-        float cornerDark = 0.65f + 0.35f * OutputLens(x);
-        float b = Lerp(EdgeColor.B, DeepColor.B, depth) * cornerDark;
-        float g = Lerp(EdgeColor.G, DeepColor.G, depth) * cornerDark;
-        float r = Lerp(EdgeColor.R, DeepColor.R, depth) * cornerDark;
+        float fromTop = Math.Clamp((y - top) / gap, 0, 1);
+        float tongue = SmoothStep(0.5f, 0.95f, fromTop) * SmoothStep(3f, 9f, gap) * 0.8f;
+        float innerLip = (1 - SmoothStep(0f, 1.6f, bottom - y)) * 0.55f;
+        float cornerDark = 0.6f + 0.4f * OutputLens(x);
+        float b = Mix(ShadowColor.B, ThroatColor.B, TongueColor.B, InnerLipColor.B, fromTop, tongue, innerLip) * cornerDark;
+        float g = Mix(ShadowColor.G, ThroatColor.G, TongueColor.G, InnerLipColor.G, fromTop, tongue, innerLip) * cornerDark;
+        float r = Mix(ShadowColor.R, ThroatColor.R, TongueColor.R, InnerLipColor.R, fromTop, tongue, innerLip) * cornerDark;
 
         float teethBand = _teeth * Math.Min(gap, _maxTeeth + gap * 0.25f * _teeth);
         float intoTeeth = y - top;
@@ -134,8 +139,11 @@ internal sealed class MouthWarp
         {
             float coverage = Math.Clamp(teethBand - intoTeeth, 0, 1);
             float light = (0.55f + 0.45f * MathF.Sqrt(OutputLens(x))) * (0.78f + 0.22f * (1 - Math.Clamp(intoTeeth / teethBand, 0, 1)));
-            float seam = MathF.Abs((x - _face.MouthCenterX) / (_toothWidth * _width));
-            light *= MathF.Abs(seam - MathF.Round(seam)) * _toothWidth < 0.6f ? 0.82f : 1f;
+            float seam = (x - _face.MouthCenterX) / (_toothWidth * _width);
+            if (MathF.Abs(seam) < 2.2f && MathF.Abs(seam - MathF.Round(seam)) * _toothWidth < 0.5f)
+            {
+                light *= 0.92f; // faint gaps between the front teeth
+            }
             b = Lerp(b, TeethColor.B * light, coverage);
             g = Lerp(g, TeethColor.G * light, coverage);
             r = Lerp(r, TeethColor.R * light, coverage);
@@ -144,12 +152,18 @@ internal sealed class MouthWarp
         return (alpha, b, g, r);
     }
 
+    private static float Mix(float shadow, float throat, float tongue, float innerLip, float fromTop, float tongueWeight, float innerLipWeight)
+    {
+        float c = Lerp(shadow, throat, SmoothStep(0.1f, 0.6f, fromTop));
+        c = Lerp(c, tongue, tongueWeight);
+        return Lerp(c, innerLip, innerLipWeight);
+    }
+
     /// <summary>Downward displacement of a lower-face point: the lip's almond profile blends into the rigid jaw.</summary>
     private float LowerDrop(float sx, float sy)
     {
-        float lip = _face.LipLineY;
         float chin = _face.ChinY;
-        float toChin = SmoothStep(lip, chin, sy);
+        float toChin = SmoothStep(_face.LipLineAt(sx), chin, sy);
         float jaw = 1 - SmoothStep(_jawInner, _jawOuter, MathF.Abs(sx - _face.MouthCenterX));
         float profile = Lerp(Lens(sx), jaw, toChin);
         float fade = 1 - SmoothStep(chin, chin + _chinFalloff, sy);
@@ -162,7 +176,7 @@ internal sealed class MouthWarp
         float hw = _face.MouthHalfWidth;
         float dx = sx - _face.MouthCenterX;
         float across = 1 - SmoothStep(hw, hw * 2.1f, MathF.Abs(dx));
-        float along = 1 - SmoothStep(hw * 0.3f, hw * 1.0f, MathF.Abs(sy - _face.LipLineY));
+        float along = 1 - SmoothStep(hw * 0.3f, hw * 1.0f, MathF.Abs(sy - _face.LipLineAt(sx)));
         return (_width - 1) * dx * across * along;
     }
 
@@ -175,7 +189,7 @@ internal sealed class MouthWarp
         }
 
         float hw = _face.MouthHalfWidth;
-        float d = sy - _face.LipLineY;
+        float d = sy - _face.LipLineAt(sx);
         float band = 1 - SmoothStep(hw * 0.25f, hw * 0.75f, MathF.Abs(d));
         return sy + d * 0.3f * _press * Lens(sx) * band;
     }
