@@ -61,20 +61,8 @@ public sealed class PiperOptions
     [Required]
     public string ModelDirectory { get; set; } = "models/piper";
 
-    /// <summary>Overrides inference.noise_scale (variability of the voice).</summary>
-    [Range(0.0, 2.0)]
-    public float? NoiseScale { get; set; }
-
-    /// <summary>Overrides inference.length_scale (1 = normal; larger is slower). Request speed divides it.</summary>
-    [Range(0.1, 5.0)]
-    public float? LengthScale { get; set; }
-
-    /// <summary>Overrides inference.noise_w (variability of phoneme durations).</summary>
-    [Range(0.0, 2.0)]
-    public float? NoiseW { get; set; }
-
-    /// <summary>Speaker of a multi-speaker voice: a name from speaker_id_map or a number.</summary>
-    public string? Speaker { get; set; }
+    /// <summary>Per-voice overrides of the .onnx.json scales, keyed by voice name (file name without .onnx).</summary>
+    public Dictionary<string, PiperVoiceOverrides> Voices { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Silence inserted between sentences, seconds.</summary>
     [Range(0.0, 2.0)]
@@ -83,6 +71,29 @@ public sealed class PiperOptions
     /// <summary>ONNX Runtime intra-op threads per voice (0 = runtime default).</summary>
     [Range(0, 64)]
     public int IntraOpThreads { get; set; } = 1;
+}
+
+/// <summary>"Tts:Piper:Voices:&lt;name&gt;": overrides of one voice's inference settings.</summary>
+public sealed class PiperVoiceOverrides
+{
+    /// <summary>Overrides inference.noise_scale (variability of the voice), 0..2.</summary>
+    public float? NoiseScale { get; set; }
+
+    /// <summary>Overrides inference.length_scale (1 = normal; larger is slower), 0.1..5. Request speed divides it.</summary>
+    public float? LengthScale { get; set; }
+
+    /// <summary>Overrides inference.noise_w (variability of phoneme durations), 0..2.</summary>
+    public float? NoiseW { get; set; }
+
+    /// <summary>Speaker of a multi-speaker voice: a name from speaker_id_map or a number.</summary>
+    public string? Speaker { get; set; }
+
+    /// <summary>Null when valid, else what is wrong.</summary>
+    public string? Validate() =>
+        NoiseScale is < 0 or > 2 ? "NoiseScale must be within 0..2"
+        : LengthScale is < 0.1f or > 5 ? "LengthScale must be within 0.1..5"
+        : NoiseW is < 0 or > 2 ? "NoiseW must be within 0..2"
+        : null;
 }
 
 /// <summary>Engine names accepted by <see cref="TtsOptions.Engine"/>.</summary>
