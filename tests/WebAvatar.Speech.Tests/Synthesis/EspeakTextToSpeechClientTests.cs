@@ -167,10 +167,10 @@ public sealed class EspeakTextToSpeechClientTests
 
         for (int i = 0; i < voices.Length; i++)
         {
-            // espeak's noise generator carries state between calls, so compare timing, not bits.
+            // espeak-ng carries a little state between calls (lengths vary ~1-3%), so compare phonemes, not bits.
             var expected = sequential[i].Contents.OfType<DataContent>().Single();
             var actual = parallel[i].Contents.OfType<DataContent>().Single();
-            Assert.InRange(PcmAudioContent.GetSamples(actual).Length, PcmAudioContent.GetSamples(expected).Length * 0.98, PcmAudioContent.GetSamples(expected).Length * 1.02);
+            Assert.InRange(PcmAudioContent.GetSamples(actual).Length, PcmAudioContent.GetSamples(expected).Length * 0.95, PcmAudioContent.GetSamples(expected).Length * 1.05);
             Assert.Equal(PcmAudioContent.GetMarks(expected).Select(m => m.Phoneme), PcmAudioContent.GetMarks(actual).Select(m => m.Phoneme));
             Assert.Equal(sequential[i].ModelId, parallel[i].ModelId);
         }
