@@ -7,7 +7,7 @@ using WebAvatar;
 using WebAvatar.Cli;
 using WebAvatar.LipSync;
 using WebAvatar.Pipeline;
-using WebAvatar.Speech.Synthesis;
+using WebAvatar.Speech;
 
 var text = new Argument<string>("text") { Description = "What the avatar says." };
 var output = new Option<string>("--output", "-o") { Description = "MP4 file to write.", Required = true };

@@ -1,7 +1,7 @@
 using MudBlazor.Services;
 using WebAvatar.LipSync;
 using WebAvatar.Pipeline;
-using WebAvatar.Speech.Synthesis;
+using WebAvatar.Speech;
 using WebAvatar.Web.Components;
 using WebAvatar.Web.Health;
 using WebAvatar.Web.Sessions;
@@ -24,7 +24,7 @@ public static class WebAvatarWebExtensions
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
         services.AddPipeline().AddSpeechSynthesis().AddLipSync();
-        services.AddOptions<SessionOptions>().BindConfiguration(SessionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<LiveSessionOptions>().BindConfiguration(LiveSessionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<AvatarSessionManager>();
         services.AddSingleton<EngineCatalog>();
         return builder;

@@ -14,7 +14,7 @@ public sealed class EngineCatalog(
     ConversationSessionFactory sessions,
     IEnumerable<IAvatarRendererFactory> renderers,
     AvatarSessionManager manager,
-    IOptions<SessionOptions> sessionOptions,
+    IOptions<LiveSessionOptions> sessionOptions,
     IConfiguration configuration)
 {
     public async Task<HealthReport> GetReportAsync(CancellationToken cancellationToken)

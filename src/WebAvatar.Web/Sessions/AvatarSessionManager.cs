@@ -12,7 +12,7 @@ namespace WebAvatar.Web.Sessions;
 public sealed partial class AvatarSessionManager(
     ConversationSessionFactory factory,
     IConfiguration configuration,
-    IOptions<SessionOptions> options,
+    IOptions<LiveSessionOptions> options,
     ILogger<AvatarSessionManager> logger) : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, ConversationSession> _sessions = new();
