@@ -50,6 +50,11 @@ static async Task<int> Run(Func<Task<int>> action)
         Console.Error.WriteLine("error: " + ex.Message);
         return 2;
     }
+    catch (Microsoft.Extensions.Options.OptionsValidationException ex)
+    {
+        Console.Error.WriteLine("error: invalid configuration in appsettings.json: " + string.Join("; ", ex.Failures));
+        return 2;
+    }
     catch (OperationCanceledException)
     {
         Console.Error.WriteLine("cancelled");
