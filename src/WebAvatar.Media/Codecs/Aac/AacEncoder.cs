@@ -28,8 +28,8 @@ public sealed unsafe class AacEncoder : IDisposable
         _context = new AvEncoderContext("aac");
         try
         {
-            _context.Set("sample_rate", SampleRate.ToString(CultureInfo.InvariantCulture));
-            _context.Set("sample_fmt", "fltp");
+            _context.Set("ar", SampleRate.ToString(CultureInfo.InvariantCulture));
+            _context.SetSampleFormat(AvNative.SampleFormatFloatPlanar);
             _context.Set("ch_layout", "mono");
             _context.Set("b", bitrate.ToString(CultureInfo.InvariantCulture));
             _context.Set("time_base", $"1/{SampleRate}");

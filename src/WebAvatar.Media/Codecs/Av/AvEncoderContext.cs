@@ -46,6 +46,30 @@ internal sealed class AvEncoderContext : IDisposable
         }
     }
 
+    /// <summary>
+    /// Sets AVCodecContext.sample_fmt, which FFmpeg 5.1 exposes as no AVOption. The field sits between
+    /// <c>channels</c> ("ac") and <c>frame_size</c>, whose offsets the option table gives; the write happens only
+    /// when that sandwich is confirmed, so a different layout fails loudly instead of corrupting memory.
+    /// </summary>
+    public void SetSampleFormat(int sampleFormat)
+    {
+        int channels = OptionOffset("ac"), frameSize = OptionOffset("frame_size");
+        if (frameSize - channels != 8)
+        {
+            throw new AvException($"{EncoderName}: unexpected AVCodecContext layout (channels at {channels}, frame_size at {frameSize}); cannot set the sample format.");
+        }
+
+        AvNative.Field<int>(_context, channels + 4) = sampleFormat;
+    }
+
+    private int OptionOffset(string name)
+    {
+        IntPtr option = AvNative.OptFind(_context, name, null, 0, 0);
+        return option == IntPtr.Zero
+            ? throw new AvException($"{EncoderName}: AVCodecContext has no option '{name}'.")
+            : AvNative.Field<int>(option, AvNative.OptionOffset);
+    }
+
     public long GetInt(string name)
     {
         int result = AvNative.OptGetInt(_context, name, 0, out long value);

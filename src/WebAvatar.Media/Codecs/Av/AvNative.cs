@@ -94,6 +94,12 @@ internal static unsafe partial class AvNative
     [LibraryImport(UtilLibrary, EntryPoint = "av_opt_get_int", StringMarshalling = StringMarshalling.Utf8)]
     public static partial int OptGetInt(IntPtr obj, string name, int searchFlags, out long value);
 
+    [LibraryImport(UtilLibrary, EntryPoint = "av_opt_find", StringMarshalling = StringMarshalling.Utf8)]
+    public static partial IntPtr OptFind(IntPtr obj, string name, string? unit, int optionFlags, int searchFlags);
+
+    /// <summary>AVOption.offset: after the name and help pointers.</summary>
+    public const int OptionOffset = 16;
+
     [LibraryImport(UtilLibrary, EntryPoint = "av_strerror")]
     public static partial int StrError(int error, byte* buffer, nuint size);
 

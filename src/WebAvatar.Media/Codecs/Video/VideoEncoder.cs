@@ -94,7 +94,6 @@ public sealed unsafe class VideoEncoder : IDisposable
         _context.Set("video_size", $"{s.Width}x{s.Height}");
         _context.Set("pixel_format", "yuv420p");
         _context.Set("time_base", $"1/{s.Fps}");
-        _context.Set("framerate", $"{s.Fps}/1");
         _context.Set("b", bitrate);
         _context.Set("maxrate", bitrate);
         _context.Set("bufsize", bitrate); // one second of VBV: caps bursts for WebRTC.
