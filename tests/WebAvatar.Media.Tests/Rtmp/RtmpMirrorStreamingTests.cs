@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Xunit.Abstractions;
 using WebAvatar.Media.Rtmp;
 using WebAvatar.Media.Session;
 using WebAvatar.Media.Tests.Support;
@@ -8,7 +9,7 @@ namespace WebAvatar.Media.Tests.Rtmp;
 
 /// <summary>End-to-end against a real nginx-rtmp server. One collection: they run one after another.</summary>
 [Collection(nameof(RtmpServerCollection))]
-public class RtmpMirrorStreamingTests
+public class RtmpMirrorStreamingTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan StreamFor = TimeSpan.FromSeconds(60);
 
@@ -31,6 +32,7 @@ public class RtmpMirrorStreamingTests
             Assert.Equal("h264", video.GetProperty("codec_name").GetString());
             Assert.Equal("aac", audio.GetProperty("codec_name").GetString());
             Assert.Equal("25/1", video.GetProperty("r_frame_rate").GetString());
+            output.WriteLine($"live ffprobe: video start {Seconds(video, "start_time"):F3} s, audio start {Seconds(audio, "start_time"):F3} s");
             double startGap = Math.Abs(Seconds(video, "start_time") - Seconds(audio, "start_time"));
             Assert.True(startGap <= 0.040, $"audio/video start times differ by {startGap * 1000:F0} ms");
 
@@ -41,6 +43,7 @@ public class RtmpMirrorStreamingTests
             }
 
             var status = mirror.Status;
+            output.WriteLine($"after {StreamFor.TotalSeconds} s: {status}");
             Assert.Equal(RtmpMirrorState.Streaming, status.State);
             Assert.Equal(0, status.ReconnectCount);
             Assert.Equal(0, status.DroppedFrames);
@@ -57,6 +60,7 @@ public class RtmpMirrorStreamingTests
         // nginx finalises the recording when the publisher leaves.
         await Task.Delay(500);
         var offsets = await MeasureSyncAsync(server.RecordingOf("long"));
+        output.WriteLine("beep - flash offsets (ms): " + string.Join(" ", offsets.Select(o => o.ToString("F1", CultureInfo.InvariantCulture))));
         Assert.True(offsets.Count >= 25, $"found {offsets.Count} flash/beep pairs");
         double first = offsets[0], last = offsets[^1];
         Assert.True(Math.Abs(first) <= 40, $"A/V offset at start {first:F1} ms (audio later is positive)");
@@ -135,8 +139,9 @@ public class RtmpMirrorStreamingTests
         var packets = await Tools.RunAsync("ffprobe", ["-v", "error", "-show_entries", "packet=codec_type,pts_time", "-of", "csv=p=0", file], TimeSpan.FromSeconds(60));
         Assert.True(packets.ExitCode == 0, packets.Error);
         var lines = packets.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var videoPts = lines.Where(l => l.StartsWith("video,", StringComparison.Ordinal)).Select(l => double.Parse(l[6..], CultureInfo.InvariantCulture)).ToArray();
-        double audioStart = lines.Where(l => l.StartsWith("audio,", StringComparison.Ordinal)).Select(l => double.Parse(l[6..], CultureInfo.InvariantCulture)).Min();
+        double Pts(string line) => double.Parse(line.Split(',')[1], CultureInfo.InvariantCulture);
+        var videoPts = lines.Where(l => l.StartsWith("video,", StringComparison.Ordinal)).Select(Pts).ToArray();
+        double audioStart = lines.Where(l => l.StartsWith("audio,", StringComparison.Ordinal)).Select(Pts).Min();
 
         var luma = await Tools.RunBinaryAsync("ffmpeg", ["-v", "error", "-i", file, "-map", "0:v", "-fps_mode", "passthrough", "-vf", "scale=8:8", "-pix_fmt", "gray", "-f", "rawvideo", "-"], TimeSpan.FromSeconds(120));
         int frames = luma.Length / 64;

@@ -30,7 +30,9 @@ public static class AvLibrary
     {
         try
         {
-            return ((int)(AvNative.CodecVersion() >> 16), (int)(AvNative.UtilVersion() >> 16));
+            var versions = ((int)(AvNative.CodecVersion() >> 16), (int)(AvNative.UtilVersion() >> 16));
+            AvNative.LogSetLevel(AvNative.LogLevelError); // encoders print statistics to stderr on close otherwise
+            return versions;
         }
         catch (DllNotFoundException ex)
         {

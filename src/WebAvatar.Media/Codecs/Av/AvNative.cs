@@ -100,6 +100,11 @@ internal static unsafe partial class AvNative
     /// <summary>AVOption.offset: after the name and help pointers.</summary>
     public const int OptionOffset = 16;
 
+    public const int LogLevelError = 16;
+
+    [LibraryImport(UtilLibrary, EntryPoint = "av_log_set_level")]
+    public static partial void LogSetLevel(int level);
+
     [LibraryImport(UtilLibrary, EntryPoint = "av_strerror")]
     public static partial int StrError(int error, byte* buffer, nuint size);
 
