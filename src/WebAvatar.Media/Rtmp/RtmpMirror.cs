@@ -77,6 +77,17 @@ public sealed class RtmpMirror : IAsyncDisposable
         }
     }
 
+    private bool IsStreaming
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _state == RtmpMirrorState.Streaming;
+            }
+        }
+    }
+
     /// <summary>Starts relaying in the background; returns at once. Calling it while running does nothing.</summary>
     public void Start()
     {
@@ -209,6 +220,7 @@ public sealed class RtmpMirror : IAsyncDisposable
             try
             {
                 var reader = subscription.Packets;
+                long unconfirmedFrames = 0;
                 while (await reader.WaitToReadAsync(exited.Token).ConfigureAwait(false))
                 {
                     while (reader.TryRead(out var packet))
@@ -217,7 +229,13 @@ public sealed class RtmpMirror : IAsyncDisposable
                         bool written = await muxer.WriteAsync(packet, exited.Token).ConfigureAwait(false);
                         if (written && packet.Codec == MediaCodec.H264)
                         {
-                            Interlocked.Increment(ref _sentFrames);
+                            // Frames count as sent once ffmpeg confirms the server took the stream.
+                            unconfirmedFrames++;
+                            if (IsStreaming)
+                            {
+                                Interlocked.Add(ref _sentFrames, unconfirmedFrames);
+                                unconfirmedFrames = 0;
+                            }
                         }
 
                         CountBytes(muxer.BytesWritten - before);

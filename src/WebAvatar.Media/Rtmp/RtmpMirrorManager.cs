@@ -13,7 +13,7 @@ public sealed class RtmpMirrorManager(
     SessionMediaEncoderFactory sessions,
     IOptions<MediaOptions> options,
     TimeProvider timeProvider,
-    ILoggerFactory? loggerFactory = null) : IAsyncDisposable
+    ILoggerFactory? loggerFactory = null) : IAsyncDisposable, IDisposable
 {
     private readonly object _gate = new();
     private readonly List<RtmpMirror> _mirrors = [];
@@ -105,6 +105,9 @@ public sealed class RtmpMirrorManager(
             return _mirrors.Where(m => sessionId is null || m.SessionId == sessionId).Select(m => m.Status).ToArray();
         }
     }
+
+    /// <summary>Stops every mirror; blocks up to a few seconds while each ffmpeg finishes its stream.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     public async ValueTask DisposeAsync()
     {
