@@ -15,31 +15,22 @@ public static class AnnexB
 
     public static int NalType(byte header) => header & 0x1F;
 
+    /// <summary>Enumerates the NAL units of <paramref name="stream"/> (start codes excluded) without allocating.</summary>
+    public static NalUnitEnumerator EnumerateNalUnits(ReadOnlySpan<byte> stream) => new(stream);
+
     /// <summary>Appends the (offset, length) of every NAL unit in <paramref name="stream"/>, start codes excluded.</summary>
     public static void Split(ReadOnlySpan<byte> stream, List<(int Offset, int Length)> nals)
     {
-        int start = FindStartCode(stream, 0, out int codeLength);
-        while (start >= 0)
+        foreach (var (offset, length) in EnumerateNalUnits(stream))
         {
-            int payload = start + codeLength;
-            int next = FindStartCode(stream, payload, out int nextCodeLength);
-            int end = next < 0 ? stream.Length : next;
-            if (end > payload)
-            {
-                nals.Add((payload, end - payload));
-            }
-
-            start = next;
-            codeLength = nextCodeLength;
+            nals.Add((offset, length));
         }
     }
 
     /// <summary>Returns the first NAL unit of type <paramref name="type"/>, or empty.</summary>
     public static ReadOnlySpan<byte> Find(ReadOnlySpan<byte> stream, int type)
     {
-        var nals = new List<(int Offset, int Length)>();
-        Split(stream, nals);
-        foreach (var (offset, length) in nals)
+        foreach (var (offset, length) in EnumerateNalUnits(stream))
         {
             if (NalType(stream[offset]) == type)
             {
@@ -56,10 +47,8 @@ public static class AnnexB
     /// </summary>
     public static int WriteAvcc(ReadOnlySpan<byte> stream, IBufferWriter<byte> output)
     {
-        var nals = new List<(int Offset, int Length)>();
-        Split(stream, nals);
         int written = 0;
-        foreach (var (offset, length) in nals)
+        foreach (var (offset, length) in EnumerateNalUnits(stream))
         {
             int type = NalType(stream[offset]);
             if (type is NalSps or NalPps or NalAccessUnitDelimiter)
@@ -106,7 +95,7 @@ public static class AnnexB
         return record;
     }
 
-    private static int FindStartCode(ReadOnlySpan<byte> stream, int from, out int length)
+    internal static int FindStartCode(ReadOnlySpan<byte> stream, int from, out int length)
     {
         for (int i = from; i + 2 < stream.Length; i++)
         {
@@ -124,5 +113,42 @@ public static class AnnexB
 
         length = 0;
         return -1;
+    }
+}
+
+/// <summary>Walks an Annex-B byte stream NAL unit by NAL unit: (offset, length) of each, start codes excluded.</summary>
+public ref struct NalUnitEnumerator
+{
+    private readonly ReadOnlySpan<byte> _stream;
+    private int _start;
+    private int _codeLength;
+
+    internal NalUnitEnumerator(ReadOnlySpan<byte> stream)
+    {
+        _stream = stream;
+        _start = AnnexB.FindStartCode(stream, 0, out _codeLength);
+    }
+
+    public (int Offset, int Length) Current { get; private set; }
+
+    public readonly NalUnitEnumerator GetEnumerator() => this;
+
+    public bool MoveNext()
+    {
+        while (_start >= 0)
+        {
+            int payload = _start + _codeLength;
+            int next = AnnexB.FindStartCode(_stream, payload, out int nextCodeLength);
+            int end = next < 0 ? _stream.Length : next;
+            _start = next;
+            _codeLength = nextCodeLength;
+            if (end > payload)
+            {
+                Current = (payload, end - payload);
+                return true;
+            }
+        }
+
+        return false;
     }
 }
