@@ -1,5 +1,6 @@
 using MudBlazor.Services;
 using WebAvatar.LipSync;
+using WebAvatar.Media;
 using WebAvatar.Pipeline;
 using WebAvatar.Speech;
 using WebAvatar.Web.Components;
@@ -23,7 +24,7 @@ public static class WebAvatarWebExtensions
         var services = builder.Services;
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
-        services.AddPipeline().AddSpeechSynthesis().AddLipSync();
+        services.AddPipeline().AddSpeechSynthesis().AddLipSync().AddMedia();
         services.AddOptions<LiveSessionOptions>().BindConfiguration(LiveSessionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<AvatarSessionManager>();
         services.AddSingleton<EngineCatalog>();

@@ -10,7 +10,7 @@ namespace WebAvatar.Media.Session;
 /// subscribes to are not encoded. All packets carry pts on the session media clock (µs; audio is master).
 /// Subscribe/RequestKeyFrame/Dispose are thread-safe; WriteAsync has a single caller.
 /// </summary>
-public sealed class SessionMediaEncoder : IEncodedMediaSource, IDisposable
+public sealed class SessionMediaEncoder : IEncodedMediaSource, IAvFrameSink, IDisposable
 {
     public const int MinCapacity = 8;
     public const int MaxCapacity = 65_536;
