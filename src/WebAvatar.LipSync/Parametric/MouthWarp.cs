@@ -59,7 +59,7 @@ internal sealed class MouthWarp
         _open = Math.Max(0, pose.Open) * _maxOpen;
         _lift = _open * 0.16f;
         _width = pose.WidthScale;
-        _press = Math.Clamp(pose.Press, 0, 1);
+        _press = Math.Clamp(pose.Press, -1, 1);
         _teeth = Math.Clamp(pose.Teeth, 0, 1);
     }
 
@@ -67,7 +67,7 @@ internal sealed class MouthWarp
     public float TopEdge(float x) => _face.LipLineAt(x) - _lift * OutputLens(x);
 
     /// <summary>False when the mouth is at rest: the warp is then the identity and can be skipped.</summary>
-    public bool IsActive => _open > 0.05f || MathF.Abs(_width - 1) > 0.005f || _press > 0.01f;
+    public bool IsActive => _open > 0.05f || MathF.Abs(_width - 1) > 0.005f || MathF.Abs(_press) > 0.01f;
 
     /// <summary>Lower edge of the opening at output column <paramref name="x"/>.</summary>
     public float BottomEdge(float x) => _face.LipLineAt(x) + _open * OutputLens(x);
@@ -185,10 +185,13 @@ internal sealed class MouthWarp
         return (_width - 1) * dx * across * along;
     }
 
-    /// <summary>Pressed lips look thinner: sample farther from the lip line within the lips' thickness.</summary>
+    /// <summary>
+    /// Pressed lips look thinner (sample farther from the lip line within the lips' thickness); lips pushed forward
+    /// look fuller (sample closer to it).
+    /// </summary>
     private float Press(float sx, float sy)
     {
-        if (_press <= 0)
+        if (_press == 0)
         {
             return sy;
         }
