@@ -6,5 +6,6 @@ internal static partial class BenchRegistry
     public static void RegisterAll()
     {
         EncodeBench.Register();
+        BenchCommands.Register("lipsync", LipSyncBench.RunAsync);
     }
 }

@@ -60,8 +60,14 @@ public sealed class AvatarErrorTests
             Cv2.ImWrite(path, big);
         }
 
-        using var renderer = await _factory.CreateAsync(path, CancellationToken.None);
+        using var renderer = await _factory.CreateParametricAsync(path, CancellationToken.None);
         Assert.Equal((AvatarImage.MaxWorkingSide, AvatarImage.MaxWorkingSide), (renderer.Width, renderer.Height));
+
+        // Same face, found at the scaled position (the 512 px portrait's smile is near (224, 149)).
+        var g = renderer.Analysis.Geometry;
+        Assert.True(g.EyesDetected);
+        Assert.InRange(g.MouthCenterX, 224 * 720f / 512 - 12, 224 * 720f / 512 + 12);
+        Assert.InRange(g.LipLineY, 149 * 720f / 512 - 10, 149 * 720f / 512 + 10);
         using var frame = renderer.RenderIdle(0);
         Assert.Equal((720, 720), (frame.Width, frame.Height));
     }

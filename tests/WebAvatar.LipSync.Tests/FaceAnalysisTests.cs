@@ -49,6 +49,27 @@ public sealed class FaceAnalysisTests(AvatarFixture avatar) : IClassFixture<Avat
     }
 
     [Fact]
+    public void DetectedGeometryIsPlausible() => Assert.True(avatar.Geometry.IsPlausible(), avatar.Geometry.ToString());
+
+    [Fact]
+    public async Task ImplausibleCacheEntryIsReanalysed()
+    {
+        var cache = TestAssets.NewTempDirectory();
+        var factory = new ParametricAvatarRendererFactory(cache);
+        string path;
+        using (var first = await factory.CreateParametricAsync(TestAssets.DefaultAvatar, CancellationToken.None))
+        {
+            path = Path.Combine(cache, first.Analysis.ImageSha256, "face.json");
+        }
+
+        var json = await File.ReadAllTextAsync(path);
+        await File.WriteAllTextAsync(path, System.Text.RegularExpressions.Regex.Replace(json, "\"MouthHalfWidth\": [0-9.]+", "\"MouthHalfWidth\": 0"));
+        using var second = await factory.CreateParametricAsync(TestAssets.DefaultAvatar, CancellationToken.None);
+        Assert.False(second.Analysis.FromCache);
+        Assert.True(second.Analysis.Geometry.MouthHalfWidth > 5);
+    }
+
+    [Fact]
     public async Task CorruptCacheEntryIsReanalysed()
     {
         var cache = TestAssets.NewTempDirectory();

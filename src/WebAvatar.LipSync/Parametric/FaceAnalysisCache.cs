@@ -27,7 +27,7 @@ internal sealed class FaceAnalysisCache(string cacheDirectory)
         {
             var entry = JsonSerializer.Deserialize<CacheEntry>(File.ReadAllText(path), Json);
             var geometry = entry?.Geometry;
-            return entry?.Version == FormatVersion && geometry is not null && geometry.ImageWidth == imageWidth && geometry.ImageHeight == imageHeight
+            return entry?.Version == FormatVersion && geometry is not null && geometry.ImageWidth == imageWidth && geometry.ImageHeight == imageHeight && geometry.IsPlausible()
                 ? geometry
                 : null;
         }

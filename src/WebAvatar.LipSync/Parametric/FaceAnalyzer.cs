@@ -36,19 +36,36 @@ internal sealed class FaceAnalyzer
         Cv2.CvtColor(bgr, gray, ColorConversionCodes.BGR2GRAY);
         Cv2.EqualizeHist(gray, gray);
 
-        var face = DetectFace(gray) ?? throw new AvatarException(
-            $"No face found in {sourceName}: use a frontal portrait with the face clearly visible, evenly lit, " +
-            "at least about 80 px wide and not covered (no sunglasses or masks).");
-        var (leftEye, rightEye, eyesDetected) = DetectEyes(gray, face);
-        return PlaceMouth(bgr, gray, face, leftEye, rightEye, eyesDetected);
+        var candidates = DetectFaces(gray);
+        if (candidates.Length == 0)
+        {
+            throw new AvatarException(
+                $"No face found in {sourceName}: use a frontal portrait with the face clearly visible, evenly lit, " +
+                "at least about 80 px wide and not covered (no sunglasses or masks).");
+        }
+
+        // Haar false positives (badges, helmets) can outsize the real face; a box where both eyes are found wins.
+        foreach (var face in candidates)
+        {
+            var (leftEye, rightEye, eyesDetected) = DetectEyes(gray, face);
+            if (eyesDetected)
+            {
+                return PlaceMouth(bgr, gray, face, leftEye, rightEye, eyesDetected: true);
+            }
+        }
+
+        var largest = candidates[0];
+        var (left, right, _) = DetectEyes(gray, largest);
+        return PlaceMouth(bgr, gray, largest, left, right, eyesDetected: false);
     }
 
-    private Rect? DetectFace(Mat gray)
+    /// <summary>Face boxes, largest first.</summary>
+    private Rect[] DetectFaces(Mat gray)
     {
         using var cascade = new CascadeClassifier(Path.Combine(_cascadeDirectory, FaceCascadeFile));
         int minSide = Math.Max(24, Math.Min(gray.Width, gray.Height) / 10);
         var faces = cascade.DetectMultiScale(gray, 1.1, 5, HaarDetectionTypes.ScaleImage, new Size(minSide, minSide));
-        return faces.Length == 0 ? null : faces.MaxBy(f => f.Width * f.Height);
+        return faces.OrderByDescending(f => f.Width * f.Height).ToArray();
     }
 
     private (Point2 Left, Point2 Right, bool Detected) DetectEyes(Mat gray, Rect face)

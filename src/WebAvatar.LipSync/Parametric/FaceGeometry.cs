@@ -1,14 +1,20 @@
+using System.Text.Json.Serialization;
+
 namespace WebAvatar.LipSync.Parametric;
 
 /// <summary>An axis-aligned box in working-image pixels.</summary>
 public readonly record struct Box(float X, float Y, float Width, float Height)
 {
+    [JsonIgnore]
     public float CenterX => X + Width / 2;
 
+    [JsonIgnore]
     public float CenterY => Y + Height / 2;
 
+    [JsonIgnore]
     public float Right => X + Width;
 
+    [JsonIgnore]
     public float Bottom => Y + Height;
 
     public bool Contains(float x, float y) => x >= X && x <= Right && y >= Y && y <= Bottom;
@@ -51,6 +57,19 @@ public sealed record FaceGeometry(
     float NoseY,
     float ChinY)
 {
+    /// <summary>True when the values are finite, positive where they must be, and inside the image (guards a tampered cache).</summary>
+    public bool IsPlausible()
+    {
+        bool Inside(float x, float y) => float.IsFinite(x) && float.IsFinite(y) && x >= 0 && y >= 0 && x < ImageWidth && y < ImageHeight;
+        return ImageWidth > 0 && ImageHeight > 0
+            && Face.Width > 0 && Face.Height > 0 && Inside(Face.CenterX, Face.CenterY)
+            && Inside(LeftEye.X, LeftEye.Y) && Inside(RightEye.X, RightEye.Y) && LeftEye.X < RightEye.X
+            && float.IsFinite(EyeRadius) && EyeRadius > 0
+            && Inside(MouthCenterX, LipLineY) && float.IsFinite(MouthHalfWidth) && MouthHalfWidth > 1
+            && float.IsFinite(SmileLift) && SmileLift >= 0 && SmileLift < MouthHalfWidth
+            && float.IsFinite(NoseY) && NoseY < LipLineY && float.IsFinite(ChinY) && ChinY > LipLineY;
+    }
+
     /// <summary>Row of the lip line at column <paramref name="x"/>: a parabola through the centre and the raised corners.</summary>
     public float LipLineAt(float x)
     {
@@ -59,6 +78,7 @@ public sealed record FaceGeometry(
     }
 
     /// <summary>A generous box around lips and jaw, where speech changes pixels.</summary>
+    [JsonIgnore]
     public Box MouthRegion => new(
         MouthCenterX - MouthHalfWidth * 1.6f,
         NoseY - SmileLift,
@@ -66,6 +86,7 @@ public sealed record FaceGeometry(
         ChinY - NoseY + SmileLift + (ChinY - LipLineY) * 0.6f);
 
     /// <summary>The head including hair, as a box; the idle head sway is confined to around it.</summary>
+    [JsonIgnore]
     public Box Head => new(Face.X - Face.Width * 0.25f, Face.Y - Face.Height * 0.45f, Face.Width * 1.5f, Face.Height * 1.75f);
 }
 

@@ -59,12 +59,15 @@ internal sealed class MouthWarp
         _open = Math.Max(0, pose.Open) * _maxOpen;
         _lift = _open * 0.16f;
         _width = pose.WidthScale;
-        _press = Math.Clamp(pose.Press, 0, 1);
+        _press = Math.Clamp(pose.Press, -1, 1);
         _teeth = Math.Clamp(pose.Teeth, 0, 1);
     }
 
     /// <summary>Upper edge of the opening at output column <paramref name="x"/>.</summary>
     public float TopEdge(float x) => _face.LipLineAt(x) - _lift * OutputLens(x);
+
+    /// <summary>False when the mouth is at rest: the warp is then the identity and can be skipped.</summary>
+    public bool IsActive => _open > 0.05f || MathF.Abs(_width - 1) > 0.005f || MathF.Abs(_press) > 0.01f;
 
     /// <summary>Lower edge of the opening at output column <paramref name="x"/>.</summary>
     public float BottomEdge(float x) => _face.LipLineAt(x) + _open * OutputLens(x);
@@ -75,8 +78,10 @@ internal sealed class MouthWarp
     /// </summary>
     public (float SrcX, float SrcY, float Alpha, float B, float G, float R, float Shade) Map(float x, float y)
     {
-        float top = TopEdge(x);
-        float bottom = BottomEdge(x);
+        float lens = OutputLens(x);
+        float lipAtX = _face.LipLineAt(x);
+        float top = lipAtX - _lift * lens;
+        float bottom = lipAtX + _open * lens;
         float sx = x, sy = y, shade = 1f;
 
         if (y >= bottom)
@@ -90,7 +95,7 @@ internal sealed class MouthWarp
 
             sy = Press(sx, sy);
             float below = y - bottom;
-            shade = 1f - 0.28f * (1 - Math.Clamp(below / 2.5f, 0, 1)) * Math.Clamp(_open / 3f, 0, 1) * OutputLens(x);
+            shade = 1f - 0.28f * (1 - Math.Clamp(below / 2.5f, 0, 1)) * Math.Clamp(_open / 3f, 0, 1) * lens;
         }
         else if (y <= top)
         {
@@ -110,11 +115,11 @@ internal sealed class MouthWarp
             sy = _face.LipLineAt(sx);
         }
 
-        var (alpha, b, g, r) = Cavity(x, y, top, bottom);
+        var (alpha, b, g, r) = Cavity(x, y, top, bottom, lens);
         return (sx, sy, alpha, b, g, r, shade);
     }
 
-    private (float Alpha, float B, float G, float R) Cavity(float x, float y, float top, float bottom)
+    private (float Alpha, float B, float G, float R) Cavity(float x, float y, float top, float bottom, float lens)
     {
         float gap = bottom - top;
         if (gap < 0.4f || y < top - FeatherPixels || y > bottom + FeatherPixels)
@@ -128,7 +133,7 @@ internal sealed class MouthWarp
         float fromTop = Math.Clamp((y - top) / gap, 0, 1);
         float tongue = SmoothStep(0.5f, 0.95f, fromTop) * SmoothStep(3f, 9f, gap) * 0.8f;
         float innerLip = (1 - SmoothStep(0f, 1.6f, bottom - y)) * 0.55f;
-        float cornerDark = 0.6f + 0.4f * OutputLens(x);
+        float cornerDark = 0.6f + 0.4f * lens;
         float b = Mix(ShadowColor.B, ThroatColor.B, TongueColor.B, InnerLipColor.B, fromTop, tongue, innerLip) * cornerDark;
         float g = Mix(ShadowColor.G, ThroatColor.G, TongueColor.G, InnerLipColor.G, fromTop, tongue, innerLip) * cornerDark;
         float r = Mix(ShadowColor.R, ThroatColor.R, TongueColor.R, InnerLipColor.R, fromTop, tongue, innerLip) * cornerDark;
@@ -138,7 +143,7 @@ internal sealed class MouthWarp
         if (teethBand > 0.3f && intoTeeth < teethBand + 1)
         {
             float coverage = Math.Clamp(teethBand - intoTeeth, 0, 1);
-            float light = (0.55f + 0.45f * MathF.Sqrt(OutputLens(x))) * (0.78f + 0.22f * (1 - Math.Clamp(intoTeeth / teethBand, 0, 1)));
+            float light = (0.55f + 0.45f * MathF.Sqrt(lens)) * (0.78f + 0.22f * (1 - Math.Clamp(intoTeeth / teethBand, 0, 1)));
             float seam = (x - _face.MouthCenterX) / (_toothWidth * _width);
             if (MathF.Abs(seam) < 2.2f && MathF.Abs(seam - MathF.Round(seam)) * _toothWidth < 0.5f)
             {
@@ -180,10 +185,13 @@ internal sealed class MouthWarp
         return (_width - 1) * dx * across * along;
     }
 
-    /// <summary>Pressed lips look thinner: sample farther from the lip line within the lips' thickness.</summary>
+    /// <summary>
+    /// Pressed lips look thinner (sample farther from the lip line within the lips' thickness); lips pushed forward
+    /// look fuller (sample closer to it).
+    /// </summary>
     private float Press(float sx, float sy)
     {
-        if (_press <= 0)
+        if (_press == 0)
         {
             return sy;
         }
@@ -203,6 +211,6 @@ internal sealed class MouthWarp
     private static float LensAt(float r)
     {
         float q = 1 - r * r;
-        return q <= 0 ? 0 : MathF.Pow(q, 0.7f);
+        return q <= 0 ? 0 : MathF.Sqrt(q);
     }
 }

@@ -17,6 +17,7 @@ public sealed class ParametricAvatarRenderer : IAvatarRenderer
 
     private readonly Mat _portrait;
     private readonly Mat _work;
+    private readonly Mat _workSupport;
     private readonly WarpField _warp;
     private readonly MouthAnimator _mouth = new();
     private readonly IdleMotion _idle;
@@ -26,8 +27,10 @@ public sealed class ParametricAvatarRenderer : IAvatarRenderer
     {
         Analysis = analysis;
         _portrait = image.Bgr.Clone();
-        _work = new Mat(image.Height, image.Width, MatType.CV_8UC3);
         _warp = new WarpField(analysis.Geometry);
+        // Outside the warp's support the frame is always the portrait, so only the support is redrawn per frame.
+        _work = _portrait.Clone();
+        _workSupport = new Mat(_work, _warp.Support);
         _idle = new IdleMotion(motionSeed);
     }
 
@@ -71,7 +74,7 @@ public sealed class ParametricAvatarRenderer : IAvatarRenderer
     private VideoFrame Render(long frameIndex, MouthPose mouth)
     {
         _warp.Build(_idle.At(frameIndex), mouth);
-        Cv2.Remap(_portrait, _work, _warp.MapX, _warp.MapY, InterpolationFlags.Linear, BorderTypes.Replicate);
+        Cv2.Remap(_portrait, _workSupport, _warp.MapX, _warp.MapY, InterpolationFlags.Linear, BorderTypes.Replicate);
         _warp.MouthOverlay.Composite(_work);
         foreach (var eye in _warp.EyeOverlays)
         {
@@ -98,6 +101,7 @@ public sealed class ParametricAvatarRenderer : IAvatarRenderer
 
         _disposed = true;
         _warp.Dispose();
+        _workSupport.Dispose();
         _work.Dispose();
         _portrait.Dispose();
     }

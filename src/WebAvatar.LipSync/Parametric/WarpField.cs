@@ -24,20 +24,27 @@ internal sealed class WarpField : IDisposable
     {
         _width = face.ImageWidth;
         _height = face.ImageHeight;
-        MapX = new Mat(_height, _width, MatType.CV_32FC1);
-        MapY = new Mat(_height, _width, MatType.CV_32FC1);
-        _headWeight = new float[_width * _height];
-        _bodyWeight = new float[_width * _height];
+        _support = MovingArea(face);
+        MapX = new Mat(Math.Max(1, _support.Height), Math.Max(1, _support.Width), MatType.CV_32FC1);
+        MapY = new Mat(Math.Max(1, _support.Height), Math.Max(1, _support.Width), MatType.CV_32FC1);
+        _headWeight = new float[_support.Width * _support.Height];
+        _bodyWeight = new float[_support.Width * _support.Height];
         _pivot = new Point2(face.Face.CenterX, face.ChinY + face.Face.Height * 0.25f);
         _mouth = new MouthWarp(face);
         _eyelids = [new EyelidWarp(face.LeftEye, face.EyeRadius), new EyelidWarp(face.RightEye, face.EyeRadius)];
-        _support = ComputeWeights(face);
-        ResetToIdentity();
+        ComputeWeights(face);
 
         const int pad = 4; // head sway moves face-space regions by a few pixels on the output
-        MouthOverlay = new OverlayRegion(Clip(_mouth.Region, pad));
-        EyeOverlays = _eyelids.Select(e => new OverlayRegion(Clip(e.Region, pad))).ToArray();
+        // Overlays stay inside the support: pixels outside it are never redrawn, so paint there would stick.
+        MouthOverlay = new OverlayRegion(Clip(_mouth.Region, pad).Intersect(_support));
+        EyeOverlays = _eyelids.Select(e => new OverlayRegion(Clip(e.Region, pad).Intersect(_support))).ToArray();
     }
+
+    /// <summary>
+    /// The only part of the image that ever changes (head, neck, shoulders); the maps cover exactly this rectangle
+    /// and hold absolute source coordinates.
+    /// </summary>
+    public Rect Support => _support;
 
     public Mat MapX { get; }
 
@@ -67,11 +74,12 @@ internal sealed class WarpField : IDisposable
         float ox = _pivot.X + idle.HeadShiftX, oy = _pivot.Y + idle.HeadShiftY;
 
         var mouthBox = _mouth.Region;
+        bool mouthActive = _mouth.IsActive;
         float* mapX = (float*)MapX.Data;
         float* mapY = (float*)MapY.Data;
         for (int y = _support.Y; y < _support.Bottom; y++)
         {
-            int row = y * _width;
+            int row = (y - _support.Y) * _support.Width - _support.X;
             for (int x = _support.X; x < _support.Right; x++)
             {
                 int i = row + x;
@@ -88,7 +96,7 @@ internal sealed class WarpField : IDisposable
                 }
 
                 float sx = qx, sy = qy;
-                if (mouthBox.Contains(qx, qy))
+                if (mouthActive && mouthBox.Contains(qx, qy))
                 {
                     var m = _mouth.Map(qx, qy);
                     sx = m.SrcX;
@@ -136,49 +144,35 @@ internal sealed class WarpField : IDisposable
         MapY.Dispose();
     }
 
+    /// <summary>Head, neck and upper shoulders: every weight below falls to zero inside this rectangle.</summary>
+    private Rect MovingArea(FaceGeometry face)
+    {
+        float fw = face.Face.Width, fh = face.Face.Height;
+        var area = new Box(face.Face.CenterX - fw * 1.7f, face.Face.CenterY - fh * 1.3f, fw * 3.4f, face.ChinY - face.Face.CenterY + fh * 2.4f);
+        return Clip(area, 0);
+    }
+
     /// <summary>
-    /// Head weight: 1 over the head (with hair), fading to 0 around it. Body weight: the shoulders below the chin,
-    /// fading out sideways. Returns the bounding rectangle of all pixels that ever move.
+    /// Head weight: 1 over the head (with hair), fading to 0 around it. Body weight: neck and shoulders rise with
+    /// breathing, fading out before the edges of <see cref="Support"/>.
     /// </summary>
-    private Rect ComputeWeights(FaceGeometry face)
+    private void ComputeWeights(FaceGeometry face)
     {
         var head = face.Head;
+        float fw = face.Face.Width, fh = face.Face.Height;
         float radiusX = head.Width / 2, radiusY = head.Height / 2;
-        float bodyTop = face.Face.CenterY, bodyFull = face.ChinY + face.Face.Height * 0.5f;
-        float bodyInner = face.Face.Width * 2f, bodyOuter = face.Face.Width * 3.2f;
-        int minX = _width, minY = _height, maxX = -1, maxY = -1;
-        for (int y = 0; y < _height; y++)
+        float bottom = _support.Bottom;
+        for (int y = _support.Y; y < _support.Bottom; y++)
         {
-            for (int x = 0; x < _width; x++)
+            for (int x = _support.X; x < _support.Right; x++)
             {
                 float ex = (x - head.CenterX) / radiusX, ey = (y - head.CenterY) / radiusY;
                 float wHead = 1 - SmoothStep(0.85f, 1.3f, MathF.Sqrt(ex * ex + ey * ey));
-                float wBody = SmoothStep(bodyTop, bodyFull, y) * (1 - SmoothStep(bodyInner, bodyOuter, MathF.Abs(x - face.Face.CenterX)));
-                _headWeight[y * _width + x] = wHead;
-                _bodyWeight[y * _width + x] = wBody;
-                if (wHead > 0 || wBody > 0)
-                {
-                    minX = Math.Min(minX, x);
-                    maxX = Math.Max(maxX, x);
-                    minY = Math.Min(minY, y);
-                    maxY = Math.Max(maxY, y);
-                }
-            }
-        }
-
-        return maxX < 0 ? new Rect(0, 0, 0, 0) : new Rect(minX, minY, maxX - minX + 1, maxY - minY + 1);
-    }
-
-    private unsafe void ResetToIdentity()
-    {
-        float* mapX = (float*)MapX.Data;
-        float* mapY = (float*)MapY.Data;
-        for (int y = 0; y < _height; y++)
-        {
-            for (int x = 0; x < _width; x++)
-            {
-                mapX[y * _width + x] = x;
-                mapY[y * _width + x] = y;
+                float across = 1 - SmoothStep(fw * 1.1f, fw * 1.6f, MathF.Abs(x - face.Face.CenterX));
+                float down = SmoothStep(face.Face.CenterY, face.ChinY + fh * 0.3f, y) * (1 - SmoothStep(bottom - fh * 0.6f, bottom - 1, y));
+                int i = (y - _support.Y) * _support.Width + (x - _support.X);
+                _headWeight[i] = wHead;
+                _bodyWeight[i] = across * down;
             }
         }
     }
