@@ -60,6 +60,7 @@ public sealed class EspeakTextToSpeechClientTests
         using var client = new EspeakTextToSpeechClient();
         var response = await client.GetAudioAsync("Guten Tag.", new TextToSpeechOptions { Language = "de-DE" });
         Assert.Equal("gmw/de", response.ModelId);
+        Assert.True((double)response.AdditionalProperties![TtsMetrics.AudioSecondsKey]! > 0.3);
     }
 
     [Theory]
@@ -88,6 +89,10 @@ public sealed class EspeakTextToSpeechClientTests
         Assert.Contains("englsh", error.Message);
         Assert.Contains(error.CloseMatches, m => m.StartsWith("en", StringComparison.Ordinal));
         Assert.Throws<VoiceNotFoundException>(() => new EspeakTextToSpeechClient("elvish"));
+        Assert.Throws<VoiceNotFoundException>(() => client.GetStreamingAudioAsync("Hello.", new TextToSpeechOptions { Language = "xq-YY" }));
+
+        // A region tag falls back to its language, but free text after a known language does not.
+        Assert.Throws<VoiceNotFoundException>(() => client.GetStreamingAudioAsync("Hello.", new TextToSpeechOptions { VoiceId = "en-xx-nowhere" }));
     }
 
     [Fact]
