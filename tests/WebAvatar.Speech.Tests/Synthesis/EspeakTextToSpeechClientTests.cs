@@ -148,6 +148,24 @@ public sealed class EspeakTextToSpeechClientTests
     }
 
     [Fact]
+    public async Task Cancelled_request_returns_at_once_while_another_session_holds_the_engine()
+    {
+        using var client = new EspeakTextToSpeechClient(maxTextLength: 20_000);
+        string longSentence = string.Join(' ', Enumerable.Repeat("and the story goes on and on without any stop", 50));
+        var busy = client.GetAudioAsync(longSentence);
+        await Task.Delay(50);
+        using var cts = new CancellationTokenSource();
+        var queued = client.GetAudioAsync("I will be interrupted.", null, cts.Token);
+        await Task.Delay(20);
+        var clock = Stopwatch.StartNew();
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => queued);
+        Assert.True(clock.ElapsedMilliseconds < 500, $"cancel took {clock.ElapsedMilliseconds} ms");
+        Assert.False(busy.IsCompleted, "the long synthesis should still be running, or the test proves nothing");
+        await busy;
+    }
+
+    [Fact]
     public async Task Concurrent_callers_get_their_own_audio()
     {
         using var client = new EspeakTextToSpeechClient();
