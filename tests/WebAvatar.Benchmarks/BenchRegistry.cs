@@ -7,5 +7,6 @@ internal static partial class BenchRegistry
     {
         EncodeBench.Register();
         BenchCommands.Register("lipsync", LipSyncBench.RunAsync);
+        BenchCommands.Register("tts", TtsBench.RunAsync);
     }
 }

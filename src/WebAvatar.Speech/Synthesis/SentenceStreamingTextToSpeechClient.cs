@@ -53,7 +53,7 @@ public abstract class SentenceStreamingTextToSpeechClient<TRequest> : ITextToSpe
         return new TextToSpeechResponse([PcmAudioContent.Create(samples, MediaTiming.PipelineSampleRate, marks)])
         {
             ModelId = last?.ModelId,
-            AdditionalProperties = last?.AdditionalProperties,
+            AdditionalProperties = TtsMetrics.Summarize(last, samples.Length),
         };
     }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.AI;
 
 namespace WebAvatar.Speech.Synthesis;
 
@@ -26,6 +27,22 @@ public static class TtsMetrics
 
     /// <summary>Raised after each completed request; handlers run synchronously on the engine's thread and must be quick.</summary>
     public static event Action<TtsRequestMeasurement>? RequestMeasured;
+
+    /// <summary>Figures for a whole response: first-audio and RTF of the last update (cumulative), total audio length.</summary>
+    internal static AdditionalPropertiesDictionary? Summarize(Microsoft.Extensions.AI.TextToSpeechResponseUpdate? last, int totalSamples)
+    {
+        if (last?.AdditionalProperties is not { } properties)
+        {
+            return null;
+        }
+
+        return new AdditionalPropertiesDictionary
+        {
+            [FirstAudioMsKey] = properties[FirstAudioMsKey],
+            [RealTimeFactorKey] = properties[RealTimeFactorKey],
+            [AudioSecondsKey] = totalSamples / (double)Media.MediaTiming.PipelineSampleRate,
+        };
+    }
 
     internal static void Record(TtsRequestMeasurement measurement)
     {

@@ -60,6 +60,7 @@ public sealed class EspeakTextToSpeechClientTests
         using var client = new EspeakTextToSpeechClient();
         var response = await client.GetAudioAsync("Guten Tag.", new TextToSpeechOptions { Language = "de-DE" });
         Assert.Equal("gmw/de", response.ModelId);
+        Assert.True((double)response.AdditionalProperties![TtsMetrics.AudioSecondsKey]! > 0.3);
     }
 
     [Theory]
@@ -88,6 +89,10 @@ public sealed class EspeakTextToSpeechClientTests
         Assert.Contains("englsh", error.Message);
         Assert.Contains(error.CloseMatches, m => m.StartsWith("en", StringComparison.Ordinal));
         Assert.Throws<VoiceNotFoundException>(() => new EspeakTextToSpeechClient("elvish"));
+        Assert.Throws<VoiceNotFoundException>(() => client.GetStreamingAudioAsync("Hello.", new TextToSpeechOptions { Language = "xq-YY" }));
+
+        // A region tag falls back to its language, but free text after a known language does not.
+        Assert.Throws<VoiceNotFoundException>(() => client.GetStreamingAudioAsync("Hello.", new TextToSpeechOptions { VoiceId = "en-xx-nowhere" }));
     }
 
     [Fact]
@@ -140,6 +145,24 @@ public sealed class EspeakTextToSpeechClientTests
         // The shared engine stays usable afterwards.
         var after = await client.GetAudioAsync("Still here.");
         Assert.NotEmpty(PcmAudioContent.GetSamples(after.Contents.OfType<DataContent>().Single()));
+    }
+
+    [Fact]
+    public async Task Cancelled_request_returns_at_once_while_another_session_holds_the_engine()
+    {
+        using var client = new EspeakTextToSpeechClient(maxTextLength: 20_000);
+        string longSentence = string.Join(' ', Enumerable.Repeat("and the story goes on and on without any stop", 50));
+        var busy = client.GetAudioAsync(longSentence);
+        await Task.Delay(50);
+        using var cts = new CancellationTokenSource();
+        var queued = client.GetAudioAsync("I will be interrupted.", null, cts.Token);
+        await Task.Delay(20);
+        var clock = Stopwatch.StartNew();
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => queued);
+        Assert.True(clock.ElapsedMilliseconds < 500, $"cancel took {clock.ElapsedMilliseconds} ms");
+        Assert.False(busy.IsCompleted, "the long synthesis should still be running, or the test proves nothing");
+        await busy;
     }
 
     [Fact]

@@ -55,17 +55,18 @@ internal sealed unsafe class EspeakRuntime
     {
         cancellationToken.ThrowIfCancellationRequested();
         var completion = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // Release the caller at once on cancellation (barge-in), even while another session's sentence holds the worker;
+        // the queued work then skips itself, or a running synthesis aborts at its next audio callback.
+        var registration = cancellationToken.Register(() => completion.TrySetCanceled(cancellationToken));
         _queue.Add(() =>
         {
-            if (cancellationToken.IsCancellationRequested)
-            {
-                completion.TrySetCanceled(cancellationToken);
-                return;
-            }
-
             try
             {
-                completion.TrySetResult(work());
+                if (!cancellationToken.IsCancellationRequested)
+                {
+                    completion.TrySetResult(work());
+                }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -74,6 +75,10 @@ internal sealed unsafe class EspeakRuntime
             catch (Exception ex)
             {
                 completion.TrySetException(ex);
+            }
+            finally
+            {
+                registration.Dispose();
             }
         });
         return completion.Task;

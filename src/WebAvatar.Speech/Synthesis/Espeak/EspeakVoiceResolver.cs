@@ -18,8 +18,9 @@ internal static class EspeakVoiceResolver
         }
 
         var match = Find(voices, wanted);
-        if (match is null && wanted.Contains('-'))
+        if (match is null && IsLanguageWithRegionOrScript(wanted))
         {
+            // "de-DE", "pt-BR", "zh-Hans-CN": the language itself is what matters to espeak.
             match = Find(voices, wanted[..wanted.IndexOf('-')]);
         }
 
@@ -38,6 +39,14 @@ internal static class EspeakVoiceResolver
         ?? voices.FirstOrDefault(v => Normalize(v.Name) == wanted)
         ?? voices.FirstOrDefault(v => v.Languages.Count > 0 && Normalize(v.Languages[0]) == wanted)
         ?? voices.FirstOrDefault(v => v.Languages.Any(l => Normalize(l) == wanted));
+
+    private static bool IsLanguageWithRegionOrScript(string tag)
+    {
+        var parts = tag.Split('-');
+        return parts.Length is 2 or 3
+            && parts[0].Length is 2 or 3 && parts[0].All(char.IsAsciiLetter)
+            && parts.Skip(1).All(p => (p.Length == 2 && p.All(char.IsAsciiLetter)) || (p.Length == 3 && p.All(char.IsAsciiDigit)) || (p.Length == 4 && p.All(char.IsAsciiLetter)));
+    }
 
     private static string Normalize(string name) => name.Trim().Replace('_', '-').ToLowerInvariant();
 }
