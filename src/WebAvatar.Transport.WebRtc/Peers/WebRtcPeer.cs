@@ -124,6 +124,9 @@ public sealed class WebRtcPeer : IUdpMediaEndpoint, IRtcpFeedbackHandler
 
     public MediaCodec? VideoCodec => _negotiation.Video?.MediaCodec;
 
+    /// <summary>The browser's selected address (set by the first valid ICE check).</summary>
+    internal SocketAddress? RemoteSocketAddress => _remote;
+
     /// <summary>Time from the offer to the completed DTLS handshake (ICE + DTLS), once connected.</summary>
     public double? ConnectTimeMs => _connectTimeMs;
 

@@ -1,0 +1,114 @@
+using System.Text.Json;
+using WebAvatar.Transport.WebRtc.Peers;
+using WebAvatar.Transport.WebRtc.Tests.Support;
+using Xunit.Abstractions;
+
+namespace WebAvatar.Transport.WebRtc.Tests.Browser;
+
+[Collection(BrowserCollection.Name)]
+public class BrowserStreamingTests(BrowserFixture fixture, ITestOutputHelper output)
+{
+    [Theory]
+    [InlineData("H264")]
+    [InlineData("VP8")]
+    public async Task ChromiumPlaysAvatarInSyncAndSendsMicrophone(string codec)
+    {
+        var host = fixture.Host;
+        var page = await fixture.OpenPageAsync();
+        try
+        {
+            await RunAsync(host, page, codec);
+        }
+        finally
+        {
+            await page.Context.CloseAsync();
+        }
+    }
+
+    internal static async Task<WebRtcPeer> ConnectAsync(WebRtcTestHost host, PageClient client, string? codec, bool mic)
+    {
+        var existing = host.Peers.PeersOf(WebRtcTestHost.SessionId).Select(p => p.Id).ToHashSet();
+        string state = await client.ConnectAsync(WebRtcTestHost.SessionId, codec, mic);
+        Assert.Equal("connected", state);
+        var peer = Assert.Single(host.Peers.PeersOf(WebRtcTestHost.SessionId), p => !existing.Contains(p.Id));
+        await WaitUntil(() => peer.State == WebRtcPeerState.Connected, TimeSpan.FromSeconds(2));
+        Assert.Equal(WebRtcPeerState.Connected, peer.State);
+        return peer;
+    }
+
+    private async Task RunAsync(WebRtcTestHost host, Microsoft.Playwright.IPage page, string codec)
+    {
+        var client = new PageClient(page);
+        long micSamplesBefore = host.Microphone.Samples;
+        var peer = await ConnectAsync(host, client, codec, mic: true);
+        Assert.Equal(codec == "H264" ? WebAvatar.Media.MediaCodec.H264 : WebAvatar.Media.MediaCodec.Vp8, peer.VideoCodec);
+        output.WriteLine($"[{codec}] connect time (offer POST -> DTLS/SRTP ready): {peer.ConnectTimeMs:F0} ms");
+        Assert.True(peer.ConnectTimeMs < 1000, $"connect took {peer.ConnectTimeMs} ms");
+
+        var first = await client.WaitForFramesAsync(5, TimeSpan.FromSeconds(5));
+        Assert.True(PageClient.Long(first, "video", "framesDecoded") >= 5, "no video decoded: " + first);
+
+        var syncOffsets = new List<double>();
+        var start = await client.StatsAsync();
+        JsonElement end = start;
+        for (int i = 0; i < 8; i++)
+        {
+            await Task.Delay(500);
+            end = await client.StatsAsync();
+            var video = PageClient.Double(end, "video", "estimatedPlayoutTimestamp");
+            var audio = PageClient.Double(end, "audio", "estimatedPlayoutTimestamp");
+            if (video is > 0 && audio is > 0)
+            {
+                syncOffsets.Add(video.Value - audio.Value);
+            }
+        }
+
+        double seconds = (PageClient.Double(end, "video", "timestamp")!.Value - PageClient.Double(start, "video", "timestamp")!.Value) / 1000;
+        double fps = (PageClient.Long(end, "video", "framesDecoded") - PageClient.Long(start, "video", "framesDecoded")) / seconds;
+        long audioSamples = PageClient.Long(end, "audio", "totalSamplesReceived") - PageClient.Long(start, "audio", "totalSamplesReceived");
+        long freezes = PageClient.Long(end, "video", "freezeCount");
+        long dropped = PageClient.Long(end, "video", "framesDropped");
+        output.WriteLine($"[{codec}] decoded {fps:F1} fps over {seconds:F1} s, audio samples +{audioSamples}, freezes {freezes}, dropped {dropped}, " +
+            $"{PageClient.Long(end, "video", "frameWidth")}x{PageClient.Long(end, "video", "frameHeight")} {end.GetProperty("video").GetProperty("mimeType")} srtp {end.GetProperty("transport").GetProperty("srtpCipher")}");
+        Assert.True(fps >= 20, $"video decoded at {fps:F1} fps");
+        Assert.True(audioSamples > 48_000 * seconds * 0.8, $"audio samples grew by only {audioSamples}");
+        Assert.True(freezes == 0 || dropped <= 2, $"freezes {freezes}, dropped {dropped}");
+        Assert.Equal("video/" + codec, end.GetProperty("video").GetProperty("mimeType").GetString(), ignoreCase: true);
+
+        double videoJb = JitterBufferMs(start, end, "video"), audioJb = JitterBufferMs(start, end, "audio");
+        output.WriteLine($"[{codec}] jitter buffer delay over the window: video {videoJb:F1} ms, audio {audioJb:F1} ms, difference {videoJb - audioJb:F1} ms");
+        syncOffsets.Sort();
+        Assert.NotEmpty(syncOffsets);
+        double median = syncOffsets[syncOffsets.Count / 2];
+        output.WriteLine($"[{codec}] A/V playout offset (video - audio estimatedPlayoutTimestamp): median {median:F1} ms, samples [{string.Join(", ", syncOffsets.Select(o => o.ToString("F0")))}]");
+        Assert.True(Math.Abs(median) <= 40, $"A/V offset {median:F1} ms");
+
+        var stats = peer.GetStats();
+        output.WriteLine($"[{codec}] server: mic packets {stats.MicPacketsReceived}, mic samples {stats.MicSamplesDelivered}, mic RMS {host.Microphone.Rms:F0}, " +
+            $"video pkts {stats.Video!.PacketsSent}, audio pkts {stats.Audio!.PacketsSent}, RTT {stats.RoundTripTimeMs:F1} ms, NACKs {stats.NacksReceived}, PLIs {stats.PlisReceived}, SRTP {stats.SrtpProfile}");
+        Assert.True(stats.MicPacketsReceived > 50, $"mic packets {stats.MicPacketsReceived}");
+        Assert.True(host.Microphone.Samples - micSamplesBefore > 16_000, "less than 1 s of microphone PCM reached the sink");
+        Assert.True(host.Microphone.Rms > 300, $"microphone PCM is near silent (RMS {host.Microphone.Rms:F0})");
+
+        await client.CloseAsync();
+        await WaitUntil(() => peer.State == WebRtcPeerState.Closed, TimeSpan.FromSeconds(3));
+        Assert.Equal(WebRtcPeerState.Closed, peer.State);
+        Assert.DoesNotContain(peer, host.Peers.Peers);
+    }
+
+    private static double JitterBufferMs(JsonElement start, JsonElement end, string track)
+    {
+        double delay = PageClient.Double(end, track, "jitterBufferDelay")!.Value - PageClient.Double(start, track, "jitterBufferDelay")!.Value;
+        double count = PageClient.Double(end, track, "jitterBufferEmittedCount")!.Value - PageClient.Double(start, track, "jitterBufferEmittedCount")!.Value;
+        return count > 0 ? 1000 * delay / count : double.NaN;
+    }
+
+    internal static async Task WaitUntil(Func<bool> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition() && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+    }
+}
