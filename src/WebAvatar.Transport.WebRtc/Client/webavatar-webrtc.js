@@ -39,14 +39,19 @@
           frameWidth: r.frameWidth, frameHeight: r.frameHeight, nackCount: r.nackCount, pliCount: r.pliCount,
           estimatedPlayoutTimestamp: r.estimatedPlayoutTimestamp, jitter: r.jitter,
           jitterBufferDelay: r.jitterBufferDelay, jitterBufferEmittedCount: r.jitterBufferEmittedCount,
-          codecId: r.codecId, timestamp: r.timestamp };
+          jitterBufferTargetDelay: r.jitterBufferTargetDelay, jitterBufferMinimumDelay: r.jitterBufferMinimumDelay,
+          totalDecodeTime: r.totalDecodeTime, codecId: r.codecId, timestamp: r.timestamp };
       } else if (r.type === 'inbound-rtp' && r.kind === 'audio') {
         out.audio = { packetsReceived: r.packetsReceived, packetsLost: r.packetsLost, totalSamplesReceived: r.totalSamplesReceived,
           concealedSamples: r.concealedSamples, estimatedPlayoutTimestamp: r.estimatedPlayoutTimestamp, jitter: r.jitter,
           jitterBufferDelay: r.jitterBufferDelay, jitterBufferEmittedCount: r.jitterBufferEmittedCount,
+          jitterBufferTargetDelay: r.jitterBufferTargetDelay, jitterBufferMinimumDelay: r.jitterBufferMinimumDelay,
           codecId: r.codecId, timestamp: r.timestamp };
       } else if (r.type === 'outbound-rtp' && r.kind === 'audio') {
         out.mic = { packetsSent: r.packetsSent, bytesSent: r.bytesSent };
+      } else if (r.type === 'remote-outbound-rtp') {
+        out.senderReports = out.senderReports || {};
+        out.senderReports[r.kind] = r.reportsSent;
       } else if (r.type === 'transport') {
         out.transport = { dtlsState: r.dtlsState, srtpCipher: r.srtpCipher, dtlsRole: r.dtlsRole };
       }

@@ -48,10 +48,12 @@ public class BrowserStreamingTests(BrowserFixture fixture, ITestOutputHelper out
         var first = await client.WaitForFramesAsync(5, TimeSpan.FromSeconds(5));
         Assert.True(PageClient.Long(first, "video", "framesDecoded") >= 5, "no video decoded: " + first);
 
+        // Chrome's lip-sync (driven by our RTCP SRs) converges at up to ~80 ms per second from whatever offset
+        // the start-up jitter buffers produced; sample until the last four readings are steady, at most 12 s.
         var syncOffsets = new List<double>();
         var start = await client.StatsAsync();
         JsonElement end = start;
-        for (int i = 0; i < 8; i++)
+        for (int i = 0; i < 24; i++)
         {
             await Task.Delay(500);
             end = await client.StatsAsync();
@@ -60,6 +62,11 @@ public class BrowserStreamingTests(BrowserFixture fixture, ITestOutputHelper out
             if (video is > 0 && audio is > 0)
             {
                 syncOffsets.Add(video.Value - audio.Value);
+            }
+
+            if (i >= 7 && syncOffsets.Count >= 4 && Math.Abs(Median(syncOffsets.TakeLast(4))) <= 30)
+            {
+                break;
             }
         }
 
@@ -77,11 +84,14 @@ public class BrowserStreamingTests(BrowserFixture fixture, ITestOutputHelper out
 
         double videoJb = JitterBufferMs(start, end, "video"), audioJb = JitterBufferMs(start, end, "audio");
         output.WriteLine($"[{codec}] jitter buffer delay over the window: video {videoJb:F1} ms, audio {audioJb:F1} ms, difference {videoJb - audioJb:F1} ms");
-        syncOffsets.Sort();
-        Assert.NotEmpty(syncOffsets);
-        double median = syncOffsets[syncOffsets.Count / 2];
-        output.WriteLine($"[{codec}] A/V playout offset (video - audio estimatedPlayoutTimestamp): median {median:F1} ms, samples [{string.Join(", ", syncOffsets.Select(o => o.ToString("F0")))}]");
-        Assert.True(Math.Abs(median) <= 40, $"A/V offset {median:F1} ms");
+        Assert.True(syncOffsets.Count >= 4, "estimatedPlayoutTimestamp missing: " + end);
+        var steady = syncOffsets.TakeLast(4).ToList();
+        double steadyMedian = Median(steady);
+        output.WriteLine($"[{codec}] A/V playout offset (video - audio estimatedPlayoutTimestamp, ms) every 0.5 s: [{string.Join(", ", syncOffsets.Select(o => o.ToString("F0")))}]; " +
+            $"steady state (last 4) median {steadyMedian:F1} ms, max |offset| {steady.Max(Math.Abs):F0} ms");
+        // Chrome leaves offsets under its 30 ms dead band uncorrected and video playout moves in 40 ms frame steps,
+        // so the bound applies to the steady-state median rather than to every single reading.
+        Assert.True(Math.Abs(steadyMedian) <= 40, $"A/V offset not within 40 ms: {string.Join(", ", steady)}");
 
         var stats = peer.GetStats();
         output.WriteLine($"[{codec}] server: mic packets {stats.MicPacketsReceived}, mic samples {stats.MicSamplesDelivered}, mic RMS {host.Microphone.Rms:F0}, " +
@@ -94,6 +104,12 @@ public class BrowserStreamingTests(BrowserFixture fixture, ITestOutputHelper out
         await WaitUntil(() => peer.State == WebRtcPeerState.Closed, TimeSpan.FromSeconds(3));
         Assert.Equal(WebRtcPeerState.Closed, peer.State);
         Assert.DoesNotContain(peer, host.Peers.Peers);
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.OrderBy(v => v).ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
     private static double JitterBufferMs(JsonElement start, JsonElement end, string track)
