@@ -22,7 +22,7 @@ public sealed class WebRtcOptions
     public string? PublicAddress { get; set; }
 
     /// <summary>RFC 7675 consent: a peer sending no valid STUN check for this long is closed.</summary>
-    [Range(5, 600)]
+    [Range(1, 600)]
     public int ConsentTimeoutSeconds { get; set; } = 30;
 
     /// <summary>How long a peer has from the answer to a completed DTLS handshake.</summary>

@@ -193,8 +193,6 @@ public sealed class WebRtcPeer : IUdpMediaEndpoint, IRtcpFeedbackHandler
         }
 
         var endPoint = _transport.ToEndPoint(source);
-        int length = StunMessage.WriteBindingSuccess(message, endPoint, _localPassword, _stunResponse);
-        _transport.Send(_stunResponse.AsSpan(0, length), source);
         Volatile.Write(ref _lastConsentTicks, Environment.TickCount64);
         if (_remote is null || (useCandidate && !_remote.Equals(source)))
         {
@@ -204,9 +202,17 @@ public sealed class WebRtcPeer : IUdpMediaEndpoint, IRtcpFeedbackHandler
             _remoteText = endPoint.ToString();
         }
 
-        if (Interlocked.Exchange(ref _started, 1) == 0)
+        bool first = Interlocked.Exchange(ref _started, 1) == 0;
+        if (first)
         {
             State = WebRtcPeerState.Connecting;
+        }
+
+        int length = StunMessage.WriteBindingSuccess(message, endPoint, _localPassword, _stunResponse);
+        _transport.Send(_stunResponse.AsSpan(0, length), source);
+        if (first)
+        {
+            // ICE-lite: the browser's first valid check selects the pair; as DTLS client we speak first.
             _dtlsThread = new Thread(RunDtls) { IsBackground = true, Name = $"webrtc-dtls-{Id}" };
             _dtlsThread.Start();
         }
