@@ -1,25 +1,38 @@
-using System.Buffers;
 using System.Security.Cryptography;
 
 namespace WebAvatar.Transport.WebRtc.Srtp;
 
 /// <summary>
 /// AES in SRTP's counter mode (RFC 3711 §4.1.1): the block counter is added into the low 16 bits of the IV.
-/// Built on ECB so it runs on .NET's AES without allocating per packet.
+/// Runs ECB through one reusable <see cref="ICryptoTransform"/> and scratch buffer, so per-packet use does not
+/// allocate. Not thread-safe (owned by one <see cref="SrtpContext"/>).
 /// </summary>
-public static class AesCounterMode
+public sealed class AesCounterMode : IDisposable
 {
     private const int Block = 16;
+    private readonly Aes _aes;
+    private readonly ICryptoTransform _ecb;
+    private byte[] _counters = new byte[2048];
+    private byte[] _keystream = new byte[2048];
+
+    public AesCounterMode(ReadOnlySpan<byte> key)
+    {
+        _aes = Aes.Create();
+        _aes.Key = key.ToArray();
+        _aes.Mode = CipherMode.ECB;
+        _aes.Padding = PaddingMode.None;
+        _ecb = _aes.CreateEncryptor();
+    }
 
     /// <summary>Writes keystream for <paramref name="output"/>.Length bytes starting at block 0.</summary>
-    public static void Keystream(Aes aes, ReadOnlySpan<byte> iv, Span<byte> output)
+    public void Keystream(ReadOnlySpan<byte> iv, Span<byte> output)
     {
         output.Clear();
-        Xor(aes, iv, output);
+        Xor(iv, output);
     }
 
     /// <summary>XORs the keystream into <paramref name="data"/> in place (encrypts or decrypts).</summary>
-    public static void Xor(Aes aes, ReadOnlySpan<byte> iv, Span<byte> data)
+    public void Xor(ReadOnlySpan<byte> iv, Span<byte> data)
     {
         if (iv.Length != Block)
         {
@@ -33,32 +46,36 @@ public static class AesCounterMode
         }
 
         int bytes = blocks * Block;
-        byte[]? rented = null;
-        Span<byte> counters = bytes <= 2048 ? stackalloc byte[bytes] : (rented = ArrayPool<byte>.Shared.Rent(bytes)).AsSpan(0, bytes);
-        try
+        if (bytes > _counters.Length)
         {
-            for (int b = 0; b < blocks; b++)
-            {
-                var counter = counters.Slice(b * Block, Block);
-                iv.CopyTo(counter);
-                int low = ((iv[14] << 8) | iv[15]) + b;
-                counter[14] = (byte)(low >> 8);
-                counter[15] = (byte)low;
-                // The carry out of the low 16 bits never happens with SRTP IVs (their low 16 bits are zero).
-            }
+            _counters = new byte[bytes];
+            _keystream = new byte[bytes];
+        }
 
-            aes.EncryptEcb(counters, counters, PaddingMode.None);
-            for (int i = 0; i < data.Length; i++)
-            {
-                data[i] ^= counters[i];
-            }
-        }
-        finally
+        for (int b = 0; b < blocks; b++)
         {
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
+            var counter = _counters.AsSpan(b * Block, Block);
+            iv.CopyTo(counter);
+            // SRTP IVs have zero low 16 bits, so adding the block index never carries further.
+            int low = ((iv[14] << 8) | iv[15]) + b;
+            counter[14] = (byte)(low >> 8);
+            counter[15] = (byte)low;
         }
+
+        if (bytes > 0)
+        {
+            _ecb.TransformBlock(_counters, 0, bytes, _keystream, 0);
+        }
+
+        for (int i = 0; i < data.Length; i++)
+        {
+            data[i] ^= _keystream[i];
+        }
+    }
+
+    public void Dispose()
+    {
+        _ecb.Dispose();
+        _aes.Dispose();
     }
 }

@@ -15,8 +15,8 @@ public sealed class SrtpContext : IDisposable
     private const int GcmTagLength = 16;
     private const int MaxTrackedSsrcs = 16;
 
-    private readonly Aes _rtpAes;
-    private readonly Aes _rtcpAes;
+    private readonly AesCounterMode _rtpAes;
+    private readonly AesCounterMode _rtcpAes;
     private readonly AesGcm? _rtpGcm;
     private readonly AesGcm? _rtcpGcm;
     private readonly IncrementalHash? _rtpAuth;
@@ -35,8 +35,8 @@ public sealed class SrtpContext : IDisposable
     private SrtpContext(SrtpProfile profile, SessionKeys keys)
     {
         Profile = profile;
-        _rtpAes = CreateAes(keys.RtpKey);
-        _rtcpAes = CreateAes(keys.RtcpKey);
+        _rtpAes = new AesCounterMode(keys.RtpKey);
+        _rtcpAes = new AesCounterMode(keys.RtcpKey);
         _rtpSalt = keys.RtpSalt;
         _rtcpSalt = keys.RtcpSalt;
         if (profile == SrtpProfile.AeadAes128Gcm)
@@ -84,7 +84,7 @@ public sealed class SrtpContext : IDisposable
 
         Span<byte> iv = stackalloc byte[16];
         CmIv(_rtpSalt, ssrc, index, iv);
-        AesCounterMode.Xor(_rtpAes, iv, buffer[header..length]);
+        _rtpAes.Xor(iv, buffer[header..length]);
         WriteCmTag(_rtpAuth!, buffer[..length], roc, buffer.Slice(length, CmTagLength));
         return length + CmTagLength;
     }
@@ -148,7 +148,7 @@ public sealed class SrtpContext : IDisposable
 
             Span<byte> iv = stackalloc byte[16];
             CmIv(_rtpSalt, ssrc, index, iv);
-            AesCounterMode.Xor(_rtpAes, iv, buffer[header..plainLength]);
+            _rtpAes.Xor(iv, buffer[header..plainLength]);
         }
 
         state ??= _streams[ssrc] = new SsrcState();
@@ -182,7 +182,7 @@ public sealed class SrtpContext : IDisposable
 
         Span<byte> iv = stackalloc byte[16];
         CmIv(_rtcpSalt, ssrc, index, iv);
-        AesCounterMode.Xor(_rtcpAes, iv, buffer[8..length]);
+        _rtcpAes.Xor(iv, buffer[8..length]);
         BinaryPrimitives.WriteUInt32BigEndian(buffer[length..], eIndex);
         WriteRtcpCmTag(buffer[..(length + 4)], buffer.Slice(length + 4, CmTagLength));
         return length + 4 + CmTagLength;
@@ -246,7 +246,7 @@ public sealed class SrtpContext : IDisposable
             {
                 Span<byte> iv = stackalloc byte[16];
                 CmIv(_rtcpSalt, ssrc, index, iv);
-                AesCounterMode.Xor(_rtcpAes, iv, buffer[8..plainLength]);
+                _rtcpAes.Xor(iv, buffer[8..plainLength]);
             }
         }
 
@@ -392,13 +392,6 @@ public sealed class SrtpContext : IDisposable
         Span<byte> full = stackalloc byte[20];
         _rtcpAuth.GetHashAndReset(full);
         full[..CmTagLength].CopyTo(tag);
-    }
-
-    private static Aes CreateAes(byte[] key)
-    {
-        var aes = Aes.Create();
-        aes.Key = key;
-        return aes;
     }
 
     private static SessionKeys DeriveSessionKeys(SrtpProfile profile, ReadOnlySpan<byte> masterKey, ReadOnlySpan<byte> masterSalt)

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace WebAvatar.Transport.WebRtc.Srtp;
 
 /// <summary>RFC 3711 §4.3 key derivation with a key derivation rate of 0 (the only rate DTLS-SRTP uses).</summary>
@@ -25,9 +23,8 @@ public static class SrtpKeyDerivation
         iv.Clear();
         masterSalt.CopyTo(iv);
         iv[7] ^= label;
-        using var aes = Aes.Create();
-        aes.Key = masterKey.ToArray();
-        AesCounterMode.Keystream(aes, iv, output);
+        using var prf = new AesCounterMode(masterKey);
+        prf.Keystream(iv, output);
     }
 
     public static byte[] Derive(ReadOnlySpan<byte> masterKey, ReadOnlySpan<byte> masterSalt, byte label, int length)
