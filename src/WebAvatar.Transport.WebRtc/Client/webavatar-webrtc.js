@@ -138,6 +138,16 @@
       }
       controller.peerUrl = new URL(response.headers.get('Location'), window.location.href).toString();
       await pc.setRemoteDescription({ type: 'answer', sdp: body });
+      // The server ends a peer with DTLS close_notify; ICE alone would take ~5 s to notice.
+      const dtls = pc.getTransceivers()[0].receiver.transport;
+      if (dtls) {
+        dtls.addEventListener('statechange', () => {
+          if (controller.pc === pc && (dtls.state === 'closed' || dtls.state === 'failed')) {
+            setState('disconnected', { reason: 'dtls ' + dtls.state });
+            scheduleReconnect('dtls ' + dtls.state);
+          }
+        });
+      }
       setState('connecting');
     }
 

@@ -25,10 +25,37 @@ public class BrowserStreamingTests(BrowserFixture fixture, ITestOutputHelper out
         }
     }
 
-    internal static async Task<WebRtcPeer> ConnectAsync(WebRtcTestHost host, PageClient client, string? codec, bool mic)
+    [Fact]
+    public async Task ClientReconnectsWhenTheServerDropsThePeer()
+    {
+        var host = fixture.Host;
+        var page = await fixture.OpenPageAsync();
+        try
+        {
+            var client = new PageClient(page);
+            var first = await ConnectAsync(host, client, "H264", mic: false, reconnect: true);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            Assert.True(host.Peers.ClosePeer(WebRtcTestHost.SessionId, first.Id, "test drops the peer"));
+            await WaitUntil(() => host.Peers.PeersOf(WebRtcTestHost.SessionId).Any(p => p.State == WebRtcPeerState.Connected), TimeSpan.FromSeconds(15));
+            var second = Assert.Single(host.Peers.PeersOf(WebRtcTestHost.SessionId));
+            Assert.NotEqual(first.Id, second.Id);
+            Assert.Equal(WebRtcPeerState.Connected, second.State);
+            var states = await client.StatesAsync();
+            output.WriteLine($"reconnected in {clock.ElapsedMilliseconds} ms; client states: {string.Join(" -> ", states)}");
+            Assert.Contains("reconnecting", states);
+            var stats = await client.WaitForFramesAsync(5, TimeSpan.FromSeconds(5));
+            Assert.True(PageClient.Long(stats, "video", "framesDecoded") >= 5);
+        }
+        finally
+        {
+            await page.Context.CloseAsync();
+        }
+    }
+
+    internal static async Task<WebRtcPeer> ConnectAsync(WebRtcTestHost host, PageClient client, string? codec, bool mic, bool reconnect = false)
     {
         var existing = host.Peers.PeersOf(WebRtcTestHost.SessionId).Select(p => p.Id).ToHashSet();
-        string state = await client.ConnectAsync(WebRtcTestHost.SessionId, codec, mic);
+        string state = await client.ConnectAsync(WebRtcTestHost.SessionId, codec, mic, reconnect);
         Assert.Equal("connected", state);
         var peer = Assert.Single(host.Peers.PeersOf(WebRtcTestHost.SessionId), p => !existing.Contains(p.Id));
         await WaitUntil(() => peer.State == WebRtcPeerState.Connected, TimeSpan.FromSeconds(2));

@@ -6,14 +6,14 @@ namespace WebAvatar.Transport.WebRtc.Tests.Browser;
 /// <summary>Drives webavatar-webrtc.js in the test page and reads its stats summary.</summary>
 internal sealed class PageClient(IPage page)
 {
-    public async Task<string> ConnectAsync(string sessionId, string? preferVideoCodec, bool mic)
+    public async Task<string> ConnectAsync(string sessionId, string? preferVideoCodec, bool mic, bool reconnect = false)
     {
         return await page.EvaluateAsync<string>(
             """
-            async ([sessionId, codec, mic]) => {
+            async ([sessionId, codec, mic, reconnect]) => {
               window.states = [];
               window.ctl = WebAvatarWebRtc.connect({ sessionId, videoElement: document.getElementById('v'), mic,
-                preferVideoCodec: codec, reconnect: false, onStateChange: (s) => window.states.push(s) });
+                preferVideoCodec: codec, reconnect, onStateChange: (s) => window.states.push(s) });
               try { await window.ctl.ready; } catch (e) { return 'error: ' + e; }
               const t0 = performance.now();
               while (window.ctl.state !== 'connected' && window.ctl.state !== 'failed' && performance.now() - t0 < 10000) {
@@ -22,8 +22,12 @@ internal sealed class PageClient(IPage page)
               return window.ctl.state;
             }
             """,
-            new object?[] { sessionId, preferVideoCodec, mic });
+            new object?[] { sessionId, preferVideoCodec, mic, reconnect });
     }
+
+    public async Task<string[]> StatesAsync() => await page.EvaluateAsync<string[]>("() => window.states");
+
+    public async Task<string> StateAsync() => await page.EvaluateAsync<string>("() => window.ctl.state");
 
     public async Task<JsonElement> StatsAsync() => await page.EvaluateAsync<JsonElement>("async () => await window.ctl.getStats()");
 
