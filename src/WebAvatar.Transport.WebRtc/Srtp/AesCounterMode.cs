@@ -1,3 +1,5 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 
 namespace WebAvatar.Transport.WebRtc.Srtp;
@@ -67,9 +69,27 @@ public sealed class AesCounterMode : IDisposable
             _ecb.TransformBlock(_counters, 0, bytes, _keystream, 0);
         }
 
-        for (int i = 0; i < data.Length; i++)
+        XorInto(data, _keystream);
+    }
+
+    private static void XorInto(Span<byte> data, ReadOnlySpan<byte> keystream)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
         {
-            data[i] ^= _keystream[i];
+            var dataVectors = MemoryMarshal.Cast<byte, Vector<byte>>(data);
+            var keyVectors = MemoryMarshal.Cast<byte, Vector<byte>>(keystream[..data.Length]);
+            for (int v = 0; v < dataVectors.Length; v++)
+            {
+                dataVectors[v] ^= keyVectors[v];
+            }
+
+            i = dataVectors.Length * Vector<byte>.Count;
+        }
+
+        for (; i < data.Length; i++)
+        {
+            data[i] ^= keystream[i];
         }
     }
 
