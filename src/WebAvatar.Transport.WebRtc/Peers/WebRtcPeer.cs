@@ -399,6 +399,14 @@ public sealed class WebRtcPeer : IUdpMediaEndpoint, IRtcpFeedbackHandler
             RequestKeyFrame();
         }
 
+        if (_closed != 0)
+        {
+            // Closed while we were wiring up: Close() may have run before these fields were set.
+            _subscription?.Dispose();
+            _sender.Dispose();
+            return;
+        }
+
         Connected?.Invoke(this);
     }
 
