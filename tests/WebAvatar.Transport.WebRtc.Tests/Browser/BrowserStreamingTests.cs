@@ -98,7 +98,7 @@ public class BrowserStreamingTests(BrowserFixture fixture, ITestOutputHelper out
                 syncOffsets.Add(video.Value - audio.Value);
             }
 
-            if (i >= 7 && syncOffsets.Count >= 4 && Math.Abs(Median(syncOffsets.TakeLast(4))) <= 30)
+            if (i >= 7 && syncOffsets.Count >= 4 && syncOffsets.TakeLast(4).All(o => Math.Abs(o) <= 40))
             {
                 break;
             }
