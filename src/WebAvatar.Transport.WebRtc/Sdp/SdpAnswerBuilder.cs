@@ -42,7 +42,8 @@ public static class SdpAnswerBuilder
             var offered = section.Offered;
             if (!section.Accepted)
             {
-                string formats = offered.Codecs.Count > 0 ? offered.Codecs[0].PayloadType.ToString() : "0";
+                // A rejected section echoes the offered formats with port 0 (RFC 8866 §5.14, RFC 3264 §6).
+                string formats = offered.FormatList.Length > 0 ? offered.FormatList : "0";
                 Line($"m={offered.Kind} 0 {offered.Protocol} {formats}");
                 Line($"c=IN {addressType} {address}");
                 if (offered.Mid.Length > 0)

@@ -28,7 +28,8 @@ public sealed record SdpMediaSection(
     string Direction,
     bool RtcpMux,
     IReadOnlyList<SdpCodec> Codecs,
-    IReadOnlyList<uint> Ssrcs);
+    IReadOnlyList<uint> Ssrcs,
+    string FormatList);
 
 /// <summary>What we need from a browser's offer; produced by <see cref="SdpParser"/>.</summary>
 public sealed record SdpOffer(

@@ -96,7 +96,7 @@ public static class SdpParser
             throw new SdpException($"Line {lineIndex + 1}: malformed m= line '{Truncate(value)}'.");
         }
 
-        var section = new SectionBuilder(parts[0], port, parts[2]);
+        var section = new SectionBuilder(parts[0], port, parts[2]) { FormatList = string.Join(' ', parts.Skip(3)) };
         foreach (var format in parts.Skip(3))
         {
             if (int.TryParse(format, out int pt) && pt is >= 0 and <= 127)
@@ -146,6 +146,8 @@ public static class SdpParser
         public int Port { get; } = port;
 
         public List<int> Formats { get; } = new();
+
+        public string FormatList { get; init; } = "";
 
         public string? Get(string name) => _single.GetValueOrDefault(name);
 
@@ -215,7 +217,7 @@ public static class SdpParser
                 throw new SdpException($"The {Kind} section has no a=mid; WebRTC offers must label every section.");
             }
 
-            return new SdpMediaSection(Kind, Port, protocol, mid, _direction ?? session._direction ?? "sendrecv", _rtcpMux, codecs, _ssrcs);
+            return new SdpMediaSection(Kind, Port, protocol, mid, _direction ?? session._direction ?? "sendrecv", _rtcpMux, codecs, _ssrcs, FormatList);
         }
 
         private void ParseRtpmap(string rest)

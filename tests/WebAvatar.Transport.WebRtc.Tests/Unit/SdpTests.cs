@@ -82,7 +82,7 @@ public class SdpTests
         var offer = Fixtures.ChromiumOffer.Replace("a=group:BUNDLE 0 1", "a=group:BUNDLE 0 1 2")
             + "m=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\nc=IN IP4 0.0.0.0\r\na=mid:2\r\na=sctp-port:5000\r\n";
         var answer = SdpAnswerBuilder.Build(SdpNegotiation.Negotiate(SdpParser.Parse(offer)), Local);
-        Assert.Contains("m=application 0 UDP/DTLS/SCTP 0\r\n", answer);
+        Assert.Contains("m=application 0 UDP/DTLS/SCTP webrtc-datachannel\r\n", answer);
         Assert.Contains("a=group:BUNDLE 0 1\r\n", answer);
     }
 
