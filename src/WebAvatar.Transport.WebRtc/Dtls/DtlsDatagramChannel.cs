@@ -28,9 +28,18 @@ internal sealed class DtlsDatagramChannel : DatagramTransport
     /// <summary>Called on the UDP receive thread; copies the record.</summary>
     public void Enqueue(ReadOnlySpan<byte> record)
     {
-        if (!IsClosed)
+        if (IsClosed)
+        {
+            return;
+        }
+
+        try
         {
             _incoming.TryAdd(record.ToArray());
+        }
+        catch (InvalidOperationException)
+        {
+            // Closed between the check and the add: the record is no longer wanted.
         }
     }
 

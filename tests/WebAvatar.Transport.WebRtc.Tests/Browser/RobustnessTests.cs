@@ -85,6 +85,11 @@ public class RobustnessTests(BrowserFixture fixture, ITestOutputHelper output)
             var stats = peer.GetStats();
             output.WriteLine($"after fuzzing: {fps:F1} fps, peer {stats.State}, SRTP rejected {stats.SrtpRejected}, mic packets {micBefore} -> {stats.MicPacketsReceived}, " +
                 $"transport dropped {host.Transport.DatagramsDropped}, handler errors {host.Transport.HandlerErrors}, offers rejected {rejected}/40");
+            foreach (var message in host.Log.Messages)
+            {
+                output.WriteLine("server log: " + message);
+            }
+
             Assert.Equal(WebRtcPeerState.Connected, peer.State);
             Assert.Equal("connected", after.GetProperty("connectionState").GetString());
             Assert.True(fps >= 20, $"video slowed to {fps:F1} fps after fuzzing");

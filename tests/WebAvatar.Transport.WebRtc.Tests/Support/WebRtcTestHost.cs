@@ -25,14 +25,18 @@ internal sealed class WebRtcTestHost : IAsyncDisposable
 
     private readonly WebApplication _app;
 
-    private WebRtcTestHost(WebApplication app, TestEncodedMediaSource media, RecordingAudioSink microphone)
+    private WebRtcTestHost(WebApplication app, TestEncodedMediaSource media, RecordingAudioSink microphone, CapturingLoggerProvider log)
     {
+        Log = log;
         _app = app;
         Media = media;
         Microphone = microphone;
     }
 
     public TestEncodedMediaSource Media { get; }
+
+    /// <summary>Warnings and errors the server logged.</summary>
+    public CapturingLoggerProvider Log { get; }
 
     public RecordingAudioSink Microphone { get; }
 
@@ -48,7 +52,9 @@ internal sealed class WebRtcTestHost : IAsyncDisposable
         var microphone = new RecordingAudioSink();
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var log = new CapturingLoggerProvider();
         builder.Logging.ClearProviders();
+        builder.Logging.AddProvider(log);
         builder.Configuration["WebRtc:UdpPort"] = "0";
         builder.Configuration["WebRtc:BindAddress"] = "127.0.0.1";
         builder.Services.AddWebRtcTransport();
@@ -57,7 +63,7 @@ internal sealed class WebRtcTestHost : IAsyncDisposable
         app.MapGet("/", () => Results.Content(Page, "text/html"));
         app.MapWebRtcEndpoints();
         await app.StartAsync();
-        var host = new WebRtcTestHost(app, media, microphone);
+        var host = new WebRtcTestHost(app, media, microphone, log);
         host.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return host;
     }
