@@ -85,6 +85,17 @@ public class PeerLifecycleTests
     }
 
     [Fact]
+    public async Task PublicAddressIsAdvertisedInTheCandidate()
+    {
+        var options = new WebRtcOptions { UdpPort = 0, BindAddress = "127.0.0.1", PublicAddress = "203.0.113.9" };
+        using var transport = new UdpMediaTransport(Options.Create(options), NullLogger<UdpMediaTransport>.Instance);
+        using var manager = new WebRtcPeerManager(transport, Certificate, new Provider(), Options.Create(options), NullLoggerFactory.Instance);
+        var created = await manager.CreatePeerAsync("s1", Fixtures.ChromiumOffer, CancellationToken.None);
+        Assert.Contains($"a=candidate:1 1 udp 2130706431 203.0.113.9 {transport.LocalEndPoint.Port} typ host", created!.AnswerSdp);
+        Assert.Contains("c=IN IP4 203.0.113.9", created.AnswerSdp);
+    }
+
+    [Fact]
     public async Task InvalidConfigurationFailsAtStart()
     {
         var builder = Host.CreateApplicationBuilder();
