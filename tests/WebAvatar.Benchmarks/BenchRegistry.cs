@@ -8,5 +8,6 @@ internal static partial class BenchRegistry
         EncodeBench.Register();
         BenchCommands.Register("lipsync", LipSyncBench.RunAsync);
         BenchCommands.Register("tts", TtsBench.RunAsync);
+        BenchCommands.Register("webrtc-send", WebRtcSendPathBench.RunReportAsync);
     }
 }

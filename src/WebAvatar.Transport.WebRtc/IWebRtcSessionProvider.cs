@@ -1,0 +1,15 @@
+using WebAvatar.Media;
+
+namespace WebAvatar.Transport.WebRtc;
+
+/// <summary>What a session id stands for: the encoded output to send and where the microphone goes.</summary>
+/// <param name="Media">The session's encoded audio/video (encoded once, shared by every peer).</param>
+/// <param name="Microphone">Receives the browser's decoded microphone (16 kHz mono); null ignores the mic.</param>
+public sealed record WebRtcSessionBinding(IEncodedMediaSource Media, IAudioInputSink? Microphone);
+
+/// <summary>Implemented by the app: resolves a session id from the signalling URL.</summary>
+public interface IWebRtcSessionProvider
+{
+    /// <summary>Returns the binding, or null when the session does not exist (the endpoint answers 404).</summary>
+    ValueTask<WebRtcSessionBinding?> FindAsync(string sessionId, CancellationToken cancellationToken);
+}
