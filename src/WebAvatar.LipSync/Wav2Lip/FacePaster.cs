@@ -12,7 +12,7 @@ namespace WebAvatar.LipSync.Wav2Lip;
 internal sealed class FacePaster
 {
     /// <summary>The generated (lower) half starts here, as in Wav2Lip's masked input; the alpha ramps up around it.</summary>
-    private const float MouthTop = 0.5f, TopFeather = 0.08f, SideFeather = 0.16f, BottomFeather = 0.12f;
+    private const float MouthTop = 0.5f, TopFeather = 0.1f, SideFeather = 0.22f, BottomFeather = 0.15f;
     private const float MinStdRatio = 0.7f, MaxStdRatio = 1.4f;
     private const int MaxCachedMasks = 64;
 

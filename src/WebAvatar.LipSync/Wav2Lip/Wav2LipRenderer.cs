@@ -36,6 +36,9 @@ public sealed class Wav2LipRenderer : IAvatarRenderer
     /// <summary>Frames that went through the model so far (silent frames do not).</summary>
     public long FramesInferred => Interlocked.Read(ref _framesInferred);
 
+    /// <summary>The face box the mouth is pasted into at session slot <paramref name="slot"/>.</summary>
+    public FaceBox BoxForSlot(long slot) => _avatar.Boxes[_avatar.FrameForSlot(slot)];
+
     public VideoFrame RenderIdle(long frameIndex) => BaseFrame(_avatar.FrameForSlot(frameIndex));
 
     public async IAsyncEnumerable<VideoFrame> RenderSpeechAsync(SpeechClip clip, long firstFrameIndex, [EnumeratorCancellation] CancellationToken cancellationToken)
