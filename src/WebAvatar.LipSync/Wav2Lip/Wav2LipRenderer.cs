@@ -53,27 +53,32 @@ public sealed class Wav2LipRenderer : IAvatarRenderer
 
         var mel = await Task.Run(() => Wav2LipMelSpectrogram.Compute(clip.Samples), cancellationToken).ConfigureAwait(false);
         var batch = new List<VideoFrame>(_inference.Capacity);
-        for (int next = 0; next < frameCount;)
+        try
         {
-            int count = Math.Min(next == 0 ? Math.Min(_options.FirstBatchSize, _inference.Capacity) : _inference.Capacity, frameCount - next);
-            int first = next;
-            await Task.Run(() => RenderBatch(clip.Samples, mel, first, count, firstFrameIndex, batch), cancellationToken).ConfigureAwait(false);
-            next += count;
-            for (int i = 0; i < batch.Count; i++)
+            for (int next = 0; next < frameCount;)
             {
-                var frame = batch[i];
-                batch[i] = null!;
-                if (cancellationToken.IsCancellationRequested)
+                int count = Math.Min(next == 0 ? Math.Min(_options.FirstBatchSize, _inference.Capacity) : _inference.Capacity, frameCount - next);
+                int first = next;
+                await Task.Run(() => RenderBatch(clip.Samples, mel, first, count, firstFrameIndex, batch), cancellationToken).ConfigureAwait(false);
+                next += count;
+                for (int i = 0; i < batch.Count; i++)
                 {
-                    frame.Dispose();
-                    continue;
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var frame = batch[i];
+                    batch[i] = null!; // handed over: the caller disposes it
+                    yield return frame;
                 }
 
-                yield return frame;
+                batch.Clear();
             }
-
-            batch.Clear();
-            cancellationToken.ThrowIfCancellationRequested();
+        }
+        finally
+        {
+            // Frames rendered but not handed over (cancellation, or the caller stopped enumerating) go back to the pool.
+            foreach (var frame in batch)
+            {
+                frame?.Dispose();
+            }
         }
     }
 

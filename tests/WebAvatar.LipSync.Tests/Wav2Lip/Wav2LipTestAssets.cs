@@ -13,6 +13,17 @@ internal static class Wav2LipTestAssets
     {
         var folder = Path.Combine(Path.GetTempPath(), "webavatar-wav2lip-tests", Environment.ProcessId.ToString());
         Directory.CreateDirectory(folder);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (IOException)
+            {
+                // best effort: the OS cleans the temp folder eventually
+            }
+        };
         return folder;
     });
 
