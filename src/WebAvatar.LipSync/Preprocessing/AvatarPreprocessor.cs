@@ -65,7 +65,19 @@ public sealed class AvatarPreprocessor(IOptions<AvatarPreprocessingOptions> opti
             logger.LogInformation("Avatar {Source}: using cached preprocessing in {Folder}", source, folder);
         }
 
-        var avatar = PreprocessedAvatar.Load(folder, manifest, cancellationToken);
+        PreprocessedAvatar avatar;
+        try
+        {
+            avatar = PreprocessedAvatar.Load(folder, manifest, cancellationToken);
+        }
+        catch (AvatarException e)
+        {
+            logger.LogWarning("Avatar {Source}: cache damaged ({Reason}); rebuilding it", source, e.Message);
+            Directory.Delete(folder, recursive: true);
+            manifest = Preprocess(source, sourceHash, settings, folder, progress, cancellationToken);
+            avatar = PreprocessedAvatar.Load(folder, manifest, cancellationToken);
+        }
+
         progress?.Report(1.0);
         return avatar;
     }

@@ -46,6 +46,19 @@ public class AvatarPreprocessorTests
     }
 
     [Fact]
+    public async Task A_damaged_cache_is_rebuilt()
+    {
+        var cache = Wav2LipTestAssets.NewTempFolder();
+        var built = await NewPreprocessor(cache).LoadOrPreprocessAsync(Wav2LipTestAssets.TalkingHeadVideo, null, CancellationToken.None);
+        File.Delete(Path.Combine(built.Folder, "frames", "000007.jpg"));
+
+        var again = NewPreprocessor(cache);
+        var rebuilt = await again.LoadOrPreprocessAsync(Wav2LipTestAssets.TalkingHeadVideo, null, CancellationToken.None);
+        Assert.Equal(40, again.FramesDetected);
+        Assert.Equal(built.Boxes, rebuilt.Boxes);
+    }
+
+    [Fact]
     public async Task A_cancelled_run_resumes_after_its_last_completed_chunk()
     {
         var cache = Wav2LipTestAssets.NewTempFolder();
