@@ -5,6 +5,7 @@ Inputs  mel [B,1,80,16] float32, vid [B,6,S,S] float32 (masked face + reference 
 Output  out [B,3,S,S]   float32 sigmoid (BGR in [0,1])
 
 --tiny       a few small convolutions (tests; a few KB), S = --size (96 or 256)
+--identity   returns the reference face unchanged (tests: checks crop/paste geometry and channel order)
 --real-size  the Wav2Lip generator architecture at its real size (about 36M parameters, S = 96),
              batch-norm folded into the convolutions the way exported models have it (benchmarks)
 
@@ -102,19 +103,32 @@ def tiny(g):
     return g.op("Sigmoid", [g.op("Add", [f, a])])
 
 
+def identity(g):
+    """out = the reference half of vid (channels 3..5), plus 0 x mel so both inputs stay used."""
+    starts = numpy_helper.from_array(np.array([3], np.int64), "ref_start")
+    ends = numpy_helper.from_array(np.array([6], np.int64), "ref_end")
+    axes = numpy_helper.from_array(np.array([1], np.int64), "ref_axis")
+    zero = numpy_helper.from_array(np.zeros((), np.float32), "zero")
+    g.inits.extend([starts, ends, axes, zero])
+    reference = g.op("Slice", ["vid", "ref_start", "ref_end", "ref_axis"])
+    silence = g.op("Mul", [g.op("ReduceMean", ["mel"], axes=[1, 2, 3], keepdims=1), "zero"])
+    return g.op("Add", [reference, silence])
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     mode = ap.add_mutually_exclusive_group(required=True)
     mode.add_argument("--tiny", action="store_true")
+    mode.add_argument("--identity", action="store_true")
     mode.add_argument("--real-size", action="store_true")
-    ap.add_argument("--size", type=int, default=96, choices=[96, 256], help="face size (tiny only)")
+    ap.add_argument("--size", type=int, default=96, choices=[96, 256], help="face size (tiny and identity)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("-o", "--output", required=True)
     args = ap.parse_args()
     size = 96 if args.real_size else args.size
 
     g = Graph(args.seed)
-    result = real_size(g) if args.real_size else tiny(g)
+    result = real_size(g) if args.real_size else identity(g) if args.identity else tiny(g)
     g.nodes.append(helper.make_node("Identity", [result], ["out"]))
     inputs = [helper.make_tensor_value_info("mel", TensorProto.FLOAT, ["batch", 1, 80, 16]),
               helper.make_tensor_value_info("vid", TensorProto.FLOAT, ["batch", 6, size, size])]

@@ -28,6 +28,7 @@ internal static class Wav2LipTestAssets
     });
 
     private static readonly Lazy<string> Tiny96 = new(() => GenerateModel("--tiny", "--size", "96"));
+    private static readonly Lazy<string> Identity96 = new(() => GenerateModel("--identity", "--size", "96"));
     private static readonly Lazy<string> Tiny256 = new(() => GenerateModel("--tiny", "--size", "256"));
     private static readonly Lazy<string> PanVideo = new(() => Ffmpeg("pan.mp4",
         "-loop", "1", "-i", DefaultAvatar,
@@ -51,6 +52,9 @@ internal static class Wav2LipTestAssets
     public static string TinyModel96 => Tiny96.Value;
 
     public static string TinyModel256 => Tiny256.Value;
+
+    /// <summary>A model that returns its reference face: a correct crop and paste reproduce the base frame.</summary>
+    public static string IdentityModel96 => Identity96.Value;
 
     /// <summary>40 frames at 320x320: a slow zoom-in and pan over the default avatar so the face box moves.</summary>
     public static string TalkingHeadVideo => PanVideo.Value;
