@@ -102,15 +102,29 @@ internal sealed class FfmpegFrameReader : IDisposable
             throw new AvatarException($"Unexpected frame data from ffmpeg while decoding '{Path.GetFileName(_source)}'.");
         }
 
-        int width = int.Parse(ReadToken() ?? "", CultureInfo.InvariantCulture);
-        int height = int.Parse(ReadToken() ?? "", CultureInfo.InvariantCulture);
-        _ = ReadToken(); // max value, always 255 for rgb24
+        if (!int.TryParse(ReadToken(), NumberStyles.None, CultureInfo.InvariantCulture, out int width) ||
+            !int.TryParse(ReadToken(), NumberStyles.None, CultureInfo.InvariantCulture, out int height) ||
+            ReadToken() is null || width <= 0 || height <= 0) // the third token is the maximum value, 255 for rgb24
+        {
+            ThrowIfFailed();
+            throw new AvatarException($"ffmpeg stopped in the middle of a frame while decoding '{Path.GetFileName(_source)}'.");
+        }
+
         var rgb = new Mat(height, width, MatType.CV_8UC3);
         var buffer = new byte[width * 3];
-        for (int y = 0; y < height; y++)
+        try
         {
-            _stdout.ReadExactly(buffer);
-            System.Runtime.InteropServices.Marshal.Copy(buffer, 0, rgb.Ptr(y), buffer.Length);
+            for (int y = 0; y < height; y++)
+            {
+                _stdout.ReadExactly(buffer);
+                System.Runtime.InteropServices.Marshal.Copy(buffer, 0, rgb.Ptr(y), buffer.Length);
+            }
+        }
+        catch (EndOfStreamException e)
+        {
+            rgb.Dispose();
+            ThrowIfFailed();
+            throw new AvatarException($"'{Path.GetFileName(_source)}' ends in the middle of a frame.", e);
         }
 
         Cv2.CvtColor(rgb, rgb, ColorConversionCodes.RGB2BGR);
