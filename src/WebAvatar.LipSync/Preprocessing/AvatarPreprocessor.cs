@@ -105,6 +105,11 @@ public sealed class AvatarPreprocessor(IOptions<AvatarPreprocessingOptions> opti
                 if (inChunk == 0)
                 {
                     done = DetectionChunk.TryRead(DetectionChunk.PathFor(folder, chunk));
+                    if (done is not null && done.FirstFrame != frame)
+                    {
+                        done = null; // written with another chunk size
+                    }
+
                     chunkBoxes.Clear();
                     chunkDetected = false;
                 }
