@@ -25,6 +25,10 @@ public sealed class AvatarPreprocessingOptions
     [Range(1, 9000)]
     public int MaxFrames { get; set; } = 1500;
 
+    /// <summary>An avatar whose decoded frames exceed this stays JPEG-compressed in memory and is decoded per frame.</summary>
+    [Range(0, 65536)]
+    public int MaxDecodedMegabytes { get; set; } = 512;
+
     /// <summary>Frames per resumable chunk: a killed run continues after the last completed chunk.</summary>
     [Range(1, 10_000)]
     public int ChunkFrames { get; set; } = 50;

@@ -68,14 +68,14 @@ public sealed class AvatarPreprocessor(IOptions<AvatarPreprocessingOptions> opti
         PreprocessedAvatar avatar;
         try
         {
-            avatar = PreprocessedAvatar.Load(folder, manifest, cancellationToken);
+            avatar = PreprocessedAvatar.Load(folder, manifest, _options.MaxDecodedMegabytes * 1024L * 1024, cancellationToken);
         }
         catch (AvatarException e)
         {
             logger.LogWarning("Avatar {Source}: cache damaged ({Reason}); rebuilding it", source, e.Message);
             Directory.Delete(folder, recursive: true);
             manifest = Preprocess(source, sourceHash, settings, folder, progress, cancellationToken);
-            avatar = PreprocessedAvatar.Load(folder, manifest, cancellationToken);
+            avatar = PreprocessedAvatar.Load(folder, manifest, _options.MaxDecodedMegabytes * 1024L * 1024, cancellationToken);
         }
 
         progress?.Report(1.0);

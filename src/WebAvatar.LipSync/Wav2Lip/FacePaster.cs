@@ -21,11 +21,10 @@ internal sealed class FacePaster
     private byte[] _resized = [];
 
     /// <summary>The face box of a packed BGR24 frame resized to size x size (packed BGR24).</summary>
-    public static byte[] CropFace(ReadOnlySpan<byte> frame, int width, int height, FaceBox box, int size)
+    public static byte[] CropFace(byte[] frame, int width, int height, FaceBox box, int size)
     {
         var crop = new byte[size * size * 3];
-        var source = frame.ToArray();
-        using var image = Mat.FromPixelData(height, width, MatType.CV_8UC3, source);
+        using var image = Mat.FromPixelData(height, width, MatType.CV_8UC3, frame);
         using var roi = new Mat(image, new Rect(box.X1, box.Y1, box.Width, box.Height));
         using var target = Mat.FromPixelData(size, size, MatType.CV_8UC3, crop);
         Cv2.Resize(roi, target, new Size(size, size), 0, 0, InterpolationFlags.Area);

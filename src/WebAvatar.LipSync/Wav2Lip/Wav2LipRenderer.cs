@@ -152,7 +152,7 @@ public sealed class Wav2LipRenderer : IAvatarRenderer
     private VideoFrame BaseFrame(int index)
     {
         var frame = new VideoFrame(_avatar.Width, _avatar.Height);
-        _avatar.Frame(index).CopyTo(frame.Pixels);
+        _avatar.CopyFrame(index, frame.Pixels);
         return frame;
     }
 

@@ -91,10 +91,12 @@ public sealed class Wav2LipRendererFactory(
     private static byte[][] CropAll(PreprocessedAvatar avatar, int size, CancellationToken cancellationToken)
     {
         var crops = new byte[avatar.FrameCount][];
+        var frame = new byte[avatar.Width * avatar.Height * 3];
         for (int i = 0; i < crops.Length; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            crops[i] = FacePaster.CropFace(avatar.Frame(i), avatar.Width, avatar.Height, avatar.Boxes[i], size);
+            avatar.CopyFrame(i, frame);
+            crops[i] = FacePaster.CropFace(frame, avatar.Width, avatar.Height, avatar.Boxes[i], size);
         }
 
         return crops;

@@ -42,7 +42,28 @@ public class AvatarPreprocessorTests
         Assert.Equal(0, second.FramesDetected);
         Assert.Equal(built.Boxes, loaded.Boxes);
         Assert.Equal(built.Folder, loaded.Folder);
-        Assert.True(built.Frame(17).SequenceEqual(loaded.Frame(17)));
+        Assert.True(Pixels(built, 17).SequenceEqual(Pixels(loaded, 17)));
+    }
+
+    [Fact]
+    public async Task Over_the_memory_budget_frames_stay_compressed_and_decode_to_the_same_pixels()
+    {
+        var cache = Wav2LipTestAssets.NewTempFolder();
+        var decoded = await NewPreprocessor(cache).LoadOrPreprocessAsync(Wav2LipTestAssets.TalkingHeadVideo, null, CancellationToken.None);
+        var compressed = await new AvatarPreprocessor(
+                Options.Create(new AvatarPreprocessingOptions { CacheDirectory = cache, ChunkFrames = 10, MaxDecodedMegabytes = 0 }), NullLogger<AvatarPreprocessor>.Instance)
+            .LoadOrPreprocessAsync(Wav2LipTestAssets.TalkingHeadVideo, null, CancellationToken.None);
+
+        Assert.True(decoded.FramesDecoded);
+        Assert.False(compressed.FramesDecoded);
+        Assert.True(Pixels(decoded, 33).SequenceEqual(Pixels(compressed, 33)));
+    }
+
+    private static byte[] Pixels(PreprocessedAvatar avatar, int index)
+    {
+        var pixels = new byte[avatar.Width * avatar.Height * 3];
+        avatar.CopyFrame(index, pixels);
+        return pixels;
     }
 
     [Fact]
