@@ -13,10 +13,15 @@ public static class Wav2LipServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddWav2Lip(this IServiceCollection services)
     {
+        if (services.Any(d => d.ServiceType == typeof(Wav2LipRendererFactory)))
+        {
+            return services; // already added: a second engine entry would show up twice in "auto"
+        }
+
         services.AddOptions<Wav2LipOptions>().BindConfiguration(Wav2LipOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<AvatarPreprocessingOptions>().BindConfiguration(AvatarPreprocessingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<AvatarPreprocessor>();
-        services.TryAddSingleton<Wav2LipRendererFactory>();
+        services.AddSingleton<Wav2LipRendererFactory>();
         services.AddSingleton<IAvatarRendererFactory>(sp => sp.GetRequiredService<Wav2LipRendererFactory>());
         return services;
     }

@@ -243,7 +243,8 @@ public class Wav2LipRendererTests
     {
         var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
         services.AddWav2Lip();
-        Assert.Contains(services, d => d.ServiceType == typeof(IAvatarRendererFactory));
+        services.AddWav2Lip();
+        Assert.Single(services, d => d.ServiceType == typeof(IAvatarRendererFactory));
         Assert.Contains(services, d => d.ServiceType == typeof(Wav2LipRendererFactory));
         Assert.Contains(services, d => d.ServiceType == typeof(AvatarPreprocessor));
     }
