@@ -9,20 +9,16 @@ public static class Wav2LipServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the Wav2Lip engine (options "Wav2Lip") and avatar preprocessing (options "Wav2Lip:Preprocessing").
-    /// Call it before the parametric engine's registration: engine "auto" takes the first available factory.
+    /// Call it before <c>AddLipSync()</c> (the parametric engine): engine "auto" takes the first available factory.
     /// </summary>
     public static IServiceCollection AddWav2Lip(this IServiceCollection services)
     {
-        if (services.Any(d => d.ServiceType == typeof(Wav2LipRendererFactory)))
-        {
-            return services; // already added: a second engine entry would show up twice in "auto"
-        }
-
         services.AddOptions<Wav2LipOptions>().BindConfiguration(Wav2LipOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<AvatarPreprocessingOptions>().BindConfiguration(AvatarPreprocessingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<AvatarPreprocessor>();
-        services.AddSingleton<Wav2LipRendererFactory>();
-        services.AddSingleton<IAvatarRendererFactory>(sp => sp.GetRequiredService<Wav2LipRendererFactory>());
+        services.TryAddSingleton<Wav2LipRendererFactory>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAvatarRendererFactory, Wav2LipRendererFactory>(
+            sp => sp.GetRequiredService<Wav2LipRendererFactory>()));
         return services;
     }
 }

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -239,14 +241,33 @@ public class Wav2LipRendererTests
     }
 
     [Fact]
-    public void AddWav2Lip_registers_the_factory_as_an_engine()
+    public void AddWav2Lip_before_AddLipSync_makes_wav2lip_the_first_engine()
     {
-        var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
-        services.AddWav2Lip();
-        services.AddWav2Lip();
-        Assert.Single(services, d => d.ServiceType == typeof(IAvatarRendererFactory));
-        Assert.Contains(services, d => d.ServiceType == typeof(Wav2LipRendererFactory));
-        Assert.Contains(services, d => d.ServiceType == typeof(AvatarPreprocessor));
+        var provider = BuildServices(new() { ["Wav2Lip:ModelPath"] = Wav2LipTestAssets.TinyModel96 });
+        var engines = provider.GetServices<IAvatarRendererFactory>().ToList();
+
+        Assert.Equal(["wav2lip", "parametric"], engines.Select(e => e.EngineName));
+        Assert.True(engines[0].IsAvailable);
+        Assert.Same(provider.GetRequiredService<Wav2LipRendererFactory>(), engines[0]);
+    }
+
+    [Fact]
+    public void Invalid_wav2lip_settings_fail_validation()
+    {
+        var provider = BuildServices(new() { ["Wav2Lip:BatchSize"] = "0" });
+        var e = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<Wav2LipOptions>>().Value);
+        Assert.Contains("BatchSize", e.Message);
+    }
+
+    private static ServiceProvider BuildServices(Dictionary<string, string?> settings)
+    {
+        settings["Wav2Lip:Preprocessing:CacheDirectory"] = Wav2LipTestAssets.NewTempFolder();
+        var services = new ServiceCollection()
+            .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build())
+            .AddLogging();
+        services.AddWav2Lip().AddLipSync();
+        services.AddWav2Lip(); // idempotent: no second engine entry
+        return services.BuildServiceProvider();
     }
 
     private sealed class RecordingLogger<T> : ILogger<T>
