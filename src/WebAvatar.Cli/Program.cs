@@ -35,7 +35,7 @@ static IHost BuildHost()
         .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: false)
         .AddEnvironmentVariables("WEBAVATAR_");
     builder.Logging.ClearProviders().AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
-    builder.Services.AddPipeline().AddSpeechSynthesis().AddLipSync();
+    builder.Services.AddPipeline().AddSpeechSynthesis().AddWav2Lip().AddLipSync();
     return builder.Build();
 }
 

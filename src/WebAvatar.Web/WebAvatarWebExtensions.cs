@@ -1,6 +1,7 @@
 using MudBlazor.Services;
 using WebAvatar.LipSync;
 using WebAvatar.Media;
+using WebAvatar.Transport.WebRtc;
 using WebAvatar.Pipeline;
 using WebAvatar.Speech;
 using WebAvatar.Web.Components;
@@ -24,7 +25,8 @@ public static class WebAvatarWebExtensions
         var services = builder.Services;
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
-        services.AddPipeline().AddSpeechSynthesis().AddLipSync().AddMedia();
+        services.AddPipeline().AddSpeechSynthesis().AddWav2Lip().AddLipSync().AddMedia().AddWebRtcTransport();
+        services.AddSingleton<IWebRtcSessionProvider, SessionWebRtcProvider>();
         services.AddOptions<LiveSessionOptions>().BindConfiguration(LiveSessionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<AvatarSessionManager>();
         services.AddSingleton<EngineCatalog>();
@@ -36,6 +38,7 @@ public static class WebAvatarWebExtensions
         app.UseAntiforgery();
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapWebRtcEndpoints();
         app.MapGet("/api/health", (EngineCatalog catalog, CancellationToken ct) => catalog.GetReportAsync(ct));
         app.MapGet("/healthz", () => Results.Text("ok"));
         return app;

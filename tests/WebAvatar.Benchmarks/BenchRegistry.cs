@@ -9,5 +9,6 @@ internal static partial class BenchRegistry
         BenchCommands.Register("lipsync", LipSyncBench.RunAsync);
         BenchCommands.Register("tts", TtsBench.RunAsync);
         BenchCommands.Register("webrtc-send", WebRtcSendPathBench.RunReportAsync);
+        Wav2LipBench.Register();
     }
 }

@@ -74,6 +74,9 @@ public sealed partial class ConversationSession : IAsyncDisposable
 
     public string RendererName => _renderer.EngineName;
 
+    /// <summary>Decoded microphone audio from the transports (16 kHz mono), read by voice input.</summary>
+    public Voice.MicrophoneInput Microphone { get; } = new();
+
     public int Width => _renderer.Width;
 
     public int Height => _renderer.Height;
@@ -158,6 +161,7 @@ public sealed partial class ConversationSession : IAsyncDisposable
         Interrupt();
         await _lifetime.CancelAsync().ConfigureAwait(false);
         await _pacer.DisposeAsync().ConfigureAwait(false);
+        Microphone.Complete();
         Flush();
         _renderer.Dispose();
         _lifetime.Dispose();

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using WebAvatar.Media.Rtmp;
 using WebAvatar.Media.Session;
 using WebAvatar.Pipeline.Session;
+using WebAvatar.Transport.WebRtc.Peers;
 
 namespace WebAvatar.Web.Sessions;
 
@@ -15,6 +16,7 @@ public sealed partial class AvatarSessionManager(
     ConversationSessionFactory factory,
     SessionMediaEncoderFactory encoders,
     RtmpMirrorManager mirrors,
+    WebRtcPeerManager peers,
     IConfiguration configuration,
     IOptions<LiveSessionOptions> options,
     ILogger<AvatarSessionManager> logger) : IAsyncDisposable
@@ -64,6 +66,7 @@ public sealed partial class AvatarSessionManager(
     {
         if (_sessions.TryRemove(id, out var session))
         {
+            peers.CloseSession(id);
             await mirrors.StopAsync(id, null, CancellationToken.None);
             await session.DisposeAsync();
             if (encoders.TryGet(id, out var encoder))

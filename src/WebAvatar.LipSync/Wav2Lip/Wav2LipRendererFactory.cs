@@ -1,0 +1,114 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using WebAvatar.LipSync.Preprocessing;
+
+namespace WebAvatar.LipSync.Wav2Lip;
+
+/// <summary>
+/// Creates <see cref="Wav2LipRenderer"/>s. The ONNX session is loaded once and shared; preprocessed avatars and their
+/// model-sized face crops are kept for the last <see cref="Wav2LipOptions.CachedAvatars"/> avatars. Thread-safe.
+/// </summary>
+public sealed class Wav2LipRendererFactory(
+    IOptions<Wav2LipOptions> options,
+    AvatarPreprocessor preprocessor,
+    ILogger<Wav2LipRendererFactory> logger) : IAvatarRendererFactory, IDisposable
+{
+    public const string Name = "wav2lip";
+
+    private readonly Wav2LipOptions _options = options.Value;
+    private readonly Lock _lock = new();
+    private readonly LinkedList<(string Key, PreprocessedAvatar Avatar, byte[][] Crops)> _avatars = new();
+    private Wav2LipModel? _model;
+
+    public string EngineName => Name;
+
+    public bool IsAvailable => ModelFile() is not null;
+
+    /// <summary>The model file the configured path or glob selects, or null when there is none.</summary>
+    public string? ModelFile()
+    {
+        var resolved = AppPaths.Resolve(_options.ModelPath);
+        var directory = Path.GetDirectoryName(resolved);
+        var pattern = Path.GetFileName(resolved);
+        if (string.IsNullOrEmpty(directory) || string.IsNullOrEmpty(pattern) || !Directory.Exists(directory))
+        {
+            return null;
+        }
+
+        return pattern.IndexOfAny(['*', '?']) < 0
+            ? File.Exists(resolved) ? resolved : null
+            : Directory.GetFiles(directory, pattern).Order(StringComparer.Ordinal).FirstOrDefault();
+    }
+
+    /// <summary>The shared model, loaded on first use.</summary>
+    public Wav2LipModel Model()
+    {
+        lock (_lock)
+        {
+            if (_model is null)
+            {
+                var path = ModelFile() ?? throw new AvatarException(
+                    $"No Wav2Lip model matches '{_options.ModelPath}'. Export one to models/wav2lip.onnx (see models/README.md) or pick another lip-sync engine.");
+                _model = Wav2LipModel.Load(path, _options, logger);
+                logger.LogInformation("Wav2Lip: loaded {Path} (face {Size}px, {Provider})", path, _model.FaceSize, _model.Provider);
+            }
+
+            return _model;
+        }
+    }
+
+    public async Task<IAvatarRenderer> CreateAsync(string avatarPath, CancellationToken cancellationToken) =>
+        await CreateRendererAsync(avatarPath, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>As <see cref="CreateAsync"/>, typed.</summary>
+    public async Task<Wav2LipRenderer> CreateRendererAsync(string avatarPath, CancellationToken cancellationToken)
+    {
+        var model = Model();
+        var key = preprocessor.CacheFolderFor(avatarPath) + "|" + model.FaceSize;
+        lock (_lock)
+        {
+            var cached = _avatars.FirstOrDefault(a => a.Key == key);
+            if (cached.Avatar is not null)
+            {
+                return new Wav2LipRenderer(model, cached.Avatar, cached.Crops, _options);
+            }
+        }
+
+        var avatar = await preprocessor.LoadOrPreprocessAsync(avatarPath, null, cancellationToken).ConfigureAwait(false);
+        var crops = await Task.Run(() => CropAll(avatar, model.FaceSize, cancellationToken), cancellationToken).ConfigureAwait(false);
+        lock (_lock)
+        {
+            _avatars.AddFirst((key, avatar, crops));
+            while (_avatars.Count > _options.CachedAvatars)
+            {
+                _avatars.RemoveLast();
+            }
+        }
+
+        return new Wav2LipRenderer(model, avatar, crops, _options);
+    }
+
+    private static byte[][] CropAll(PreprocessedAvatar avatar, int size, CancellationToken cancellationToken)
+    {
+        var crops = new byte[avatar.FrameCount][];
+        var frame = new byte[avatar.Width * avatar.Height * 3];
+        for (int i = 0; i < crops.Length; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            avatar.CopyFrame(i, frame);
+            crops[i] = FacePaster.CropFace(frame, avatar.Width, avatar.Height, avatar.Boxes[i], size);
+        }
+
+        return crops;
+    }
+
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            _model?.Dispose();
+            _model = null;
+            _avatars.Clear();
+        }
+    }
+}

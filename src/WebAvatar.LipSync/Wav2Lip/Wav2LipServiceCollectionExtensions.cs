@@ -1,0 +1,24 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using WebAvatar.LipSync.Preprocessing;
+using WebAvatar.LipSync.Wav2Lip;
+
+namespace WebAvatar.LipSync;
+
+public static class Wav2LipServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the Wav2Lip engine (options "Wav2Lip") and avatar preprocessing (options "Wav2Lip:Preprocessing").
+    /// Call it before <c>AddLipSync()</c> (the parametric engine): engine "auto" takes the first available factory.
+    /// </summary>
+    public static IServiceCollection AddWav2Lip(this IServiceCollection services)
+    {
+        services.AddOptions<Wav2LipOptions>().BindConfiguration(Wav2LipOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AvatarPreprocessingOptions>().BindConfiguration(AvatarPreprocessingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<AvatarPreprocessor>();
+        services.TryAddSingleton<Wav2LipRendererFactory>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAvatarRendererFactory, Wav2LipRendererFactory>(
+            sp => sp.GetRequiredService<Wav2LipRendererFactory>()));
+        return services;
+    }
+}

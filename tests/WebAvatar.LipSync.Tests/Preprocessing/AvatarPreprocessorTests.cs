@@ -1,0 +1,163 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using WebAvatar.LipSync.Preprocessing;
+using WebAvatar.LipSync.Tests.Wav2Lip;
+
+namespace WebAvatar.LipSync.Tests.Preprocessing;
+
+public class AvatarPreprocessorTests
+{
+    private static AvatarPreprocessor NewPreprocessor(string cacheFolder, int chunkFrames = 10) =>
+        new(Options.Create(new AvatarPreprocessingOptions { CacheDirectory = cacheFolder, ChunkFrames = chunkFrames }), NullLogger<AvatarPreprocessor>.Instance);
+
+    [Fact]
+    public async Task Finds_a_face_on_every_frame_of_a_panning_video_and_the_boxes_follow_it()
+    {
+        var preprocessor = NewPreprocessor(Wav2LipTestAssets.NewTempFolder());
+        var progress = new List<double>();
+        var avatar = await preprocessor.LoadOrPreprocessAsync(Wav2LipTestAssets.TalkingHeadVideo, new SyncProgress(progress.Add), CancellationToken.None);
+
+        Assert.Equal(40, avatar.FrameCount);
+        Assert.Equal((320, 320), (avatar.Width, avatar.Height));
+        Assert.Equal(0, avatar.Manifest.FramesWithoutFace);
+        Assert.Equal(40, preprocessor.FramesDetected);
+        Assert.All(avatar.Boxes, b => Assert.True(b.Width > 30 && b.Height > 30 && b.X2 <= 320 && b.Y2 <= 320, b.ToString()));
+        Assert.True(avatar.Boxes[^1].Width > avatar.Boxes[0].Width, "zooming in grows the box");
+        Assert.NotEqual(avatar.Boxes[0].X1, avatar.Boxes[^1].X1);
+        Assert.Equal(1.0, progress[^1]);
+        Assert.True(progress.Count >= 4 && progress.SequenceEqual(progress.Order()), string.Join(", ", progress));
+        Assert.True(File.Exists(Path.Combine(avatar.Folder, AvatarManifest.FileName)));
+    }
+
+    [Fact]
+    public async Task Second_load_reuses_the_cache_without_detection()
+    {
+        var cache = Wav2LipTestAssets.NewTempFolder();
+        var first = NewPreprocessor(cache);
+        var built = await first.LoadOrPreprocessAsync(Wav2LipTestAssets.TalkingHeadVideo, null, CancellationToken.None);
+
+        var second = NewPreprocessor(cache);
+        var loaded = await second.LoadOrPreprocessAsync(Wav2LipTestAssets.TalkingHeadVideo, null, CancellationToken.None);
+
+        Assert.Equal(0, second.FramesDetected);
+        Assert.Equal(built.Boxes, loaded.Boxes);
+        Assert.Equal(built.Folder, loaded.Folder);
+        Assert.True(Pixels(built, 17).SequenceEqual(Pixels(loaded, 17)));
+    }
+
+    [Fact]
+    public async Task Over_the_memory_budget_frames_stay_compressed_and_decode_to_the_same_pixels()
+    {
+        var cache = Wav2LipTestAssets.NewTempFolder();
+        var decoded = await NewPreprocessor(cache).LoadOrPreprocessAsync(Wav2LipTestAssets.TalkingHeadVideo, null, CancellationToken.None);
+        var compressed = await new AvatarPreprocessor(
+                Options.Create(new AvatarPreprocessingOptions { CacheDirectory = cache, ChunkFrames = 10, MaxDecodedMegabytes = 0 }), NullLogger<AvatarPreprocessor>.Instance)
+            .LoadOrPreprocessAsync(Wav2LipTestAssets.TalkingHeadVideo, null, CancellationToken.None);
+
+        Assert.True(decoded.FramesDecoded);
+        Assert.False(compressed.FramesDecoded);
+        Assert.True(Pixels(decoded, 33).SequenceEqual(Pixels(compressed, 33)));
+    }
+
+    private static byte[] Pixels(PreprocessedAvatar avatar, int index)
+    {
+        var pixels = new byte[avatar.Width * avatar.Height * 3];
+        avatar.CopyFrame(index, pixels);
+        return pixels;
+    }
+
+    [Fact]
+    public async Task A_damaged_cache_is_rebuilt()
+    {
+        var cache = Wav2LipTestAssets.NewTempFolder();
+        var built = await NewPreprocessor(cache).LoadOrPreprocessAsync(Wav2LipTestAssets.TalkingHeadVideo, null, CancellationToken.None);
+        File.Delete(Path.Combine(built.Folder, "frames", "000007.jpg"));
+
+        var again = NewPreprocessor(cache);
+        var rebuilt = await again.LoadOrPreprocessAsync(Wav2LipTestAssets.TalkingHeadVideo, null, CancellationToken.None);
+        Assert.Equal(40, again.FramesDetected);
+        Assert.Equal(built.Boxes, rebuilt.Boxes);
+    }
+
+    [Fact]
+    public async Task A_cancelled_run_resumes_after_its_last_completed_chunk()
+    {
+        var cache = Wav2LipTestAssets.NewTempFolder();
+        var interrupted = NewPreprocessor(cache);
+        using var cts = new CancellationTokenSource();
+        var progress = new SyncProgress(p =>
+        {
+            if (p >= 0.5)
+            {
+                cts.Cancel(); // after the second chunk of 10 frames
+            }
+        });
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => interrupted.LoadOrPreprocessAsync(Wav2LipTestAssets.TalkingHeadVideo, progress, cts.Token));
+        long firstRun = interrupted.FramesDetected;
+        Assert.InRange(firstRun, 20, 21);
+
+        var resumed = NewPreprocessor(cache);
+        var avatar = await resumed.LoadOrPreprocessAsync(Wav2LipTestAssets.TalkingHeadVideo, null, CancellationToken.None);
+
+        Assert.Equal(40, avatar.FrameCount);
+        Assert.Equal(40 - 20, resumed.FramesDetected);
+        Assert.Equal(0, avatar.Manifest.FramesWithoutFace);
+    }
+
+    [Fact]
+    public async Task A_video_without_a_face_is_rejected_with_a_clear_message()
+    {
+        var cache = Wav2LipTestAssets.NewTempFolder();
+        var preprocessor = NewPreprocessor(cache);
+        var e = await Assert.ThrowsAsync<AvatarException>(() => preprocessor.LoadOrPreprocessAsync(Wav2LipTestAssets.VideoWithoutFace, null, CancellationToken.None));
+
+        Assert.StartsWith("No face found in 8 of 8 frames of 'noface.mp4'", e.Message);
+        Assert.Empty(Directory.GetDirectories(cache));
+    }
+
+    [Fact]
+    public async Task A_still_image_becomes_a_one_frame_avatar()
+    {
+        var avatar = await NewPreprocessor(Wav2LipTestAssets.NewTempFolder()).LoadOrPreprocessAsync(Wav2LipTestAssets.DefaultAvatar, null, CancellationToken.None);
+        Assert.Equal(1, avatar.FrameCount);
+        Assert.Equal((512, 512), (avatar.Width, avatar.Height));
+        Assert.Equal(0, avatar.FrameForSlot(12345));
+    }
+
+    [Fact]
+    public async Task Missing_and_undecodable_files_give_avatar_exceptions()
+    {
+        var folder = Wav2LipTestAssets.NewTempFolder();
+        var preprocessor = NewPreprocessor(folder);
+        var missing = await Assert.ThrowsAsync<AvatarException>(() => preprocessor.LoadOrPreprocessAsync(Path.Combine(folder, "nope.mp4"), null, CancellationToken.None));
+        Assert.Contains("was not found", missing.Message);
+
+        var garbage = Path.Combine(folder, "garbage.mp4");
+        await File.WriteAllBytesAsync(garbage, new byte[1000]);
+        var broken = await Assert.ThrowsAsync<AvatarException>(() => preprocessor.LoadOrPreprocessAsync(garbage, null, CancellationToken.None));
+        Assert.Contains("garbage.mp4", broken.Message);
+    }
+
+    [Theory]
+    [InlineData(5, new[] { 0, 1, 2, 3, 4, 3, 2, 1, 0, 1, 2 })]
+    [InlineData(2, new[] { 0, 1, 0, 1, 0 })]
+    [InlineData(1, new[] { 0, 0, 0 })]
+    public void Playback_ping_pongs_without_a_jump(int frames, int[] expected) =>
+        Assert.Equal(expected, Enumerable.Range(0, expected.Length).Select(slot => AvatarTimeline.BaseFrameFor(slot, frames)));
+
+    [Fact]
+    public void Boxes_are_smoothed_with_a_forward_mean_of_five()
+    {
+        var boxes = Enumerable.Range(0, 7).Select(i => new FaceBox(i * 10, 0, i * 10 + 100, 100)).ToArray();
+        var smooth = FaceBoxSmoothing.Smooth(boxes);
+        Assert.Equal(20, smooth[0].X1); // mean of 0..40
+        Assert.Equal(30, smooth[1].X1);
+        Assert.Equal(40, smooth[6].X1); // the tail uses the last full window (20..60)
+    }
+
+    /// <summary>Progress&lt;T&gt; posts to the thread pool; tests need the callback inline.</summary>
+    private sealed class SyncProgress(Action<double> report) : IProgress<double>
+    {
+        public void Report(double value) => report(value);
+    }
+}
