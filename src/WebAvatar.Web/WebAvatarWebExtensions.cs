@@ -2,6 +2,7 @@ using MudBlazor.Services;
 using WebAvatar.LipSync;
 using WebAvatar.Media;
 using WebAvatar.Transport.WebRtc;
+using WebAvatar.Transport.WebRtc.Signalling;
 using WebAvatar.Pipeline;
 using WebAvatar.Speech;
 using WebAvatar.Web.Components;

@@ -4,7 +4,6 @@ using Microsoft.Extensions.Options;
 using WebAvatar.Media.Rtmp;
 using WebAvatar.Media.Session;
 using WebAvatar.Pipeline.Session;
-using WebAvatar.Transport.WebRtc.Peers;
 
 namespace WebAvatar.Web.Sessions;
 
@@ -16,7 +15,6 @@ public sealed partial class AvatarSessionManager(
     ConversationSessionFactory factory,
     SessionMediaEncoderFactory encoders,
     RtmpMirrorManager mirrors,
-    WebRtcPeerManager peers,
     IConfiguration configuration,
     IOptions<LiveSessionOptions> options,
     ILogger<AvatarSessionManager> logger) : IAsyncDisposable
@@ -66,9 +64,9 @@ public sealed partial class AvatarSessionManager(
     {
         if (_sessions.TryRemove(id, out var session))
         {
-            peers.CloseSession(id);
             await mirrors.StopAsync(id, null, CancellationToken.None);
             await session.DisposeAsync();
+            // Disposing the encoder completes every subscription, which closes the session's WebRTC peers.
             if (encoders.TryGet(id, out var encoder))
             {
                 encoder.Dispose();

@@ -1,0 +1,40 @@
+using System.Diagnostics;
+using Microsoft.Playwright;
+
+namespace WebAvatar.Web.Tests.Live;
+
+/// <summary>Debian's Chromium driven by Playwright, with a fake camera/mic whose audio is a WAV we make with espeak-ng.</summary>
+internal static class ChromiumLauncher
+{
+    public static async Task<(IPlaywright Playwright, IBrowser Browser)> LaunchAsync(string micWav)
+    {
+        var playwright = await Playwright.CreateAsync();
+        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args =
+            [
+                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+                "--use-file-for-fake-audio-capture=" + micWav, "--autoplay-policy=no-user-gesture-required",
+            ],
+        });
+        return (playwright, browser);
+    }
+
+    /// <summary>Speech followed by silence, as 16-bit mono WAV (Chromium loops the file).</summary>
+    public static string MakeSpeechWav(string text)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"webavatar-mic-{Guid.NewGuid():N}.wav");
+        var info = new ProcessStartInfo("espeak-ng", ["-v", "en-us", "-w", path, text]) { UseShellExecute = false, RedirectStandardError = true };
+        using var process = Process.Start(info)!;
+        process.WaitForExit();
+        if (process.ExitCode != 0 || !File.Exists(path))
+        {
+            throw new InvalidOperationException("espeak-ng could not write the mic WAV: " + process.StandardError.ReadToEnd());
+        }
+
+        return path;
+    }
+}
