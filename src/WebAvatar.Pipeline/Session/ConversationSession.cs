@@ -116,6 +116,10 @@ public sealed partial class ConversationSession : IAsyncDisposable
         return StartReply(text, useLlm: true, alreadyElapsed);
     }
 
+    /// <summary>Shows what the user is saying while they still speak (a partial ASR result).</summary>
+    public void ShowUserPartial(string utteranceId, string text) =>
+        AddTranscript(new TranscriptEntry(utteranceId, TranscriptRole.User, text, false, DateTimeOffset.UtcNow));
+
     /// <summary>An operator line: the avatar says exactly <paramref name="text"/>, no LLM.</summary>
     public ReplyHandle Say(string text)
     {
@@ -181,6 +185,13 @@ public sealed partial class ConversationSession : IAsyncDisposable
         }
 
         AddTranscript(new TranscriptEntry(replyId, useLlm ? TranscriptRole.User : TranscriptRole.System, text, true, DateTimeOffset.UtcNow));
+        if (alreadyElapsed > TimeSpan.Zero)
+        {
+            // Voice input: the reply clock started at the end of the user's speech.
+            OnStageMeasured(new StageTiming(replyId, Stage.VadEnd, TimeSpan.Zero));
+            context.Mark(Stage.AsrFinal);
+        }
+
         SetState(useLlm ? ConversationState.Thinking : ConversationState.Speaking);
         var rendered = Task.Run(() => RunReplyAsync(reply, text, useLlm));
         return new ReplyHandle(replyId, rendered, reply.Spoken);
