@@ -1,0 +1,64 @@
+using WebAvatar.Data;
+using WebAvatar.Web.Admin.Auth;
+using WebAvatar.Web.Admin.Avatars;
+using WebAvatar.Web.Admin.History;
+using WebAvatar.Web.Admin.Live;
+using WebAvatar.Web.Admin.Streams;
+using WebAvatar.Web.Admin.Voices;
+
+namespace WebAvatar.Web.Admin;
+
+public static class AdminExtensions
+{
+    /// <summary>Admin dashboard: SQLite store (section "Data"), cookie sign-in, avatars, voices, personas, stream targets, live sessions, chat history.</summary>
+    public static WebApplicationBuilder AddAdmin(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddWebAvatarData();
+        services.AddIdentityCore<Data.Entities.AdminUser>();
+        services.AddSingleton(TimeProvider.System);
+        AdminAuthorization.AddServices(services);
+
+        // Runs before the other hosted services so the schema exists when they start.
+        services.AddHostedService<AdminBootstrapper>();
+        services.AddSingleton<AdminAccountService>();
+
+        services.AddSingleton<AvatarFiles>();
+        services.AddSingleton<AvatarProgressTracker>();
+        services.AddSingleton<AvatarProcessingQueue>();
+        services.AddSingleton<AvatarImporter>();
+        services.AddSingleton<AvatarLibrary>();
+        services.AddSingleton<IDefaultAvatarProvider, DefaultAvatarProvider>();
+        services.AddHostedService<AvatarProcessor>();
+
+        services.AddSingleton<EspeakVoiceCatalog>();
+        services.AddSingleton<VoicePreviewService>();
+
+        services.AddSingleton<StreamTargetStore>();
+        services.AddSingleton<IStreamMirrorController, UnavailableStreamMirrorController>();
+
+        services.AddSingleton<LiveSessionMonitor>();
+        services.AddHostedService(sp => sp.GetRequiredService<LiveSessionMonitor>());
+        services.AddSingleton<ChatHistoryStore>();
+        services.AddHostedService(sp => sp.GetRequiredService<ChatHistoryStore>());
+        return builder;
+    }
+
+    /// <summary>Sign-in middleware and the admin gate; call before the endpoints are mapped (and before UseAntiforgery).</summary>
+    public static WebApplication UseAdmin(this WebApplication app)
+    {
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.Use(AdminAuthorization.GateAsync);
+        return app;
+    }
+
+    /// <summary>Account form posts and /api/admin/**. The pages come with MapRazorComponents.</summary>
+    public static WebApplication MapAdmin(this WebApplication app)
+    {
+        AccountEndpoints.Map(app);
+        AdminApiEndpoints.Map(app.MapGroup("/api/admin").RequireAuthorization(AdminAuthorization.Policy));
+        return app;
+    }
+}
