@@ -2,6 +2,7 @@ using MudBlazor.Services;
 using WebAvatar.LipSync;
 using WebAvatar.Pipeline;
 using WebAvatar.Speech.Synthesis;
+using WebAvatar.Web.Admin;
 using WebAvatar.Web.Components;
 using WebAvatar.Web.Health;
 using WebAvatar.Web.Sessions;
@@ -27,14 +28,17 @@ public static class WebAvatarWebExtensions
         services.AddOptions<SessionOptions>().BindConfiguration(SessionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<AvatarSessionManager>();
         services.AddSingleton<EngineCatalog>();
+        builder.AddAdmin();
         return builder;
     }
 
     public static WebApplication UseWebAvatar(this WebApplication app)
     {
+        app.UseAdmin();
         app.UseAntiforgery();
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapAdmin();
         app.MapGet("/api/health", (EngineCatalog catalog, CancellationToken ct) => catalog.GetReportAsync(ct));
         app.MapGet("/healthz", () => Results.Text("ok"));
         return app;
