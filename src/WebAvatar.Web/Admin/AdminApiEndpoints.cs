@@ -15,6 +15,12 @@ internal static class AdminApiEndpoints
         api.MapGet("/antiforgery", (HttpContext http, IAntiforgery antiforgery) =>
             Results.Ok(new { header = Auth.AdminAuthorization.AntiforgeryHeader, token = antiforgery.GetAndStoreTokens(http).RequestToken }));
 
+        // Every routed endpoint of the app, so a test can prove that each admin route refuses anonymous callers.
+        api.MapGet("/routes", (IEnumerable<EndpointDataSource> sources) => Results.Ok(sources
+            .SelectMany(s => s.Endpoints).OfType<RouteEndpoint>()
+            .Select(e => new { pattern = e.RoutePattern.RawText, methods = e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? [] })
+            .DistinctBy(e => e.pattern + string.Join(",", e.methods))));
+
         AvatarEndpoints.Map(api);
 
         api.MapGet("/voices", async (EspeakVoiceCatalog voices, CancellationToken ct) =>

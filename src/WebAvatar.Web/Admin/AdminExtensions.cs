@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection;
 using WebAvatar.Data;
 using WebAvatar.Web.Admin.Auth;
 using WebAvatar.Web.Admin.Avatars;
@@ -16,6 +17,10 @@ public static class AdminExtensions
         var services = builder.Services;
         services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddWebAvatarData();
+        // Sign-in cookies stay valid across restarts and machines sharing the data folder.
+        var dataFolder = AppPaths.Resolve(builder.Configuration[$"{DataOptions.Section}:{nameof(DataOptions.Folder)}"] ?? new DataOptions().Folder);
+        services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataFolder, "keys"))).SetApplicationName("WebAvatar");
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Warning);
         services.AddIdentityCore<Data.Entities.AdminUser>();
         services.AddSingleton(TimeProvider.System);
         AdminAuthorization.AddServices(services);
