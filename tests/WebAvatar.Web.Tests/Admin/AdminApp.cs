@@ -12,10 +12,13 @@ public sealed partial class AdminApp : IAsyncDisposable
     public const string User = "admin";
     public const string Password = "correct-horse-battery";
 
-    private AdminApp(AppProcess process, string dataFolder)
+    private readonly bool _ownsDataFolder;
+
+    private AdminApp(AppProcess process, string dataFolder, bool ownsDataFolder)
     {
         Process = process;
         DataFolder = dataFolder;
+        _ownsDataFolder = ownsDataFolder;
     }
 
     public AppProcess Process { get; }
@@ -33,6 +36,7 @@ public sealed partial class AdminApp : IAsyncDisposable
 
     public static async Task<AdminApp> StartAsync(string? dataFolder = null, bool withAdmin = true, IDictionary<string, string>? extra = null)
     {
+        bool owns = dataFolder is null;
         dataFolder ??= NewDataFolder();
         var settings = new Dictionary<string, string>
         {
@@ -50,7 +54,7 @@ public sealed partial class AdminApp : IAsyncDisposable
             settings[key] = value;
         }
 
-        return new AdminApp(await AppProcess.StartAsync(settings), dataFolder);
+        return new AdminApp(await AppProcess.StartAsync(settings), dataFolder, owns);
     }
 
     /// <summary>A client without cookies or redirects: what an anonymous caller sees.</summary>
@@ -124,6 +128,11 @@ public sealed partial class AdminApp : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Process.DisposeAsync();
+        if (!_ownsDataFolder)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(DataFolder, recursive: true);

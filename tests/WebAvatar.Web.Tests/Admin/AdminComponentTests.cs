@@ -113,13 +113,14 @@ public sealed class AdminComponentTests : BunitContext, IAsyncLifetime
         page.WaitForAssertion(() => Assert.Contains("Twitch", page.Markup));
         Assert.Contains("••••••••XYZ9", page.Find(".masked-key").TextContent);
         Assert.DoesNotContain("secret", page.Markup);
-        Assert.Contains("not available yet", page.Find("#mirror-unavailable").TextContent);
+        Assert.Contains("Not available yet: the media mirror", page.Find("#mirror-unavailable").TextContent);
     }
 
     [Fact]
     public void Admin_layout_shows_the_dashboard_to_admins_and_sends_others_to_sign_in()
     {
         var auth = AddAuthorization();
+        SetRendererInfo(new RendererInfo("Server", true));
         auth.SetNotAuthorized();
         var navigation = Services.GetRequiredService<NavigationManager>();
         navigation.NavigateTo("/admin/avatars");

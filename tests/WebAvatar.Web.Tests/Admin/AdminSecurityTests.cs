@@ -18,7 +18,7 @@ public class AdminSecurityTests(AdminAppFixture fixture)
         using var admin = await fixture.App.SignInAsync();
         var routes = await admin.GetFromJsonAsync<JsonElement>("/api/admin/routes");
         var adminRoutes = routes.EnumerateArray()
-            .Select(r => (Pattern: "/" + r.GetProperty("pattern").GetString()!.TrimStart('/'), Methods: r.GetProperty("methods").EnumerateArray().Select(m => m.GetString()!).ToArray()))
+            .Select(r => (Pattern: "/" + r.GetProperty("pattern").GetString()!.Trim('/'), Methods: r.GetProperty("methods").EnumerateArray().Select(m => m.GetString()!).ToArray()))
             .Where(r => r.Pattern.StartsWith("/admin", StringComparison.Ordinal) || r.Pattern.StartsWith("/api/admin", StringComparison.Ordinal))
             .Where(r => !AnonymousRoutes.Contains(r.Pattern))
             .ToList();
