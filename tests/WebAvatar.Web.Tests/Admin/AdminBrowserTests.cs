@@ -24,6 +24,19 @@ public class AdminBrowserTests(AdminAppFixture fixture)
         var context = await browser.NewContextAsync(new() { BaseURL = fixture.App.BaseAddress.ToString(), ViewportSize = new() { Width = 1280, Height = 900 } });
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(30_000);
+        try
+        {
+            await RunScenarioAsync(context, page, shots, video);
+        }
+        catch
+        {
+            await page.ScreenshotAsync(new() { Path = Path.Combine(shots, "admin-FAILED.png"), FullPage = true });
+            throw;
+        }
+    }
+
+    private async Task RunScenarioAsync(IBrowserContext context, IPage page, string shots, string video)
+    {
 
         // Anonymous visit: sent to sign in, and the wrong password is explained.
         await page.GotoAsync("/admin/avatars");
@@ -53,9 +66,8 @@ public class AdminBrowserTests(AdminAppFixture fixture)
         Assert.Empty(await page.Locator(".avatar-progress .mud-error-text").AllAsync());
 
         await page.Locator("tr:has(.avatar-name:text-is('avatar')) button:has-text('Make default')").ClickAsync();
-        await page.WaitForSelectorAsync("text=default");
-        await page.Locator("tr:has(.avatar-name:text-is('avatar')) img.avatar-thumb").ClickAsync();
-        await page.WaitForSelectorAsync("#face-preview img");
+        await page.WaitForSelectorAsync("text=is now the default");
+        await ClickUntilAsync(page, "tr:has(.avatar-name:text-is('avatar')) img.avatar-thumb", "#face-preview img");
         await page.ScreenshotAsync(new() { Path = Path.Combine(shots, "admin-avatars.png"), FullPage = true });
 
         // A chat session in a second tab gives the live pages something to show.
@@ -66,7 +78,7 @@ public class AdminBrowserTests(AdminAppFixture fixture)
         await page.GotoAsync("/admin/voices");
         await WaitInteractiveAsync(page);
         await page.FillAsync("#voice-filter", "en-us");
-        await page.WaitForSelectorAsync("#voice-table td:text-is('en-us')");
+        await page.WaitForSelectorAsync("#voice-table code:text-is('en-us')");
         await page.ClickAsync("#preview-button");
         var audio = await page.WaitForSelectorAsync("#preview-audio", new() { Timeout = 30_000 });
         Assert.StartsWith("data:audio/wav;base64,", await audio!.GetAttributeAsync("src"));
@@ -116,6 +128,23 @@ public class AdminBrowserTests(AdminAppFixture fixture)
         Assert.Equal(2, list.EnumerateArray().Count(a => a.GetProperty("status").GetString() == "Ready"));
         Assert.Single(list.EnumerateArray(), a => a.GetProperty("isDefault").GetBoolean());
         await chat.CloseAsync();
+    }
+
+    /// <summary>Clicks again when a re-render swallowed the first click (the list reloads after each change).</summary>
+    private static async Task ClickUntilAsync(IPage page, string target, string expected)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            await page.Locator(target).ClickAsync();
+            try
+            {
+                await page.WaitForSelectorAsync(expected, new() { Timeout = 5_000 });
+                return;
+            }
+            catch (TimeoutException) when (attempt < 3)
+            {
+            }
+        }
     }
 
     // The page re-renders when its circuit connects; typing before that can be lost.
