@@ -77,6 +77,21 @@ public sealed partial class AdminApp : IAsyncDisposable
         return (http, cookies);
     }
 
+    /// <summary>Posts the first-run setup form (with its antiforgery token) using <paramref name="http"/>'s cookies.</summary>
+    public static async Task<HttpResponseMessage> PostSetupAsync(HttpClient http, string user, string password, string confirm)
+    {
+        var page = await http.GetStringAsync("/admin/setup");
+        var token = TokenField().Match(page).Groups[1].Value;
+        Assert.False(string.IsNullOrEmpty(token), "the setup page renders its form while no admin exists");
+        return await http.PostAsync("/admin/account/setup", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token,
+            ["UserName"] = user,
+            ["Password"] = password,
+            ["ConfirmPassword"] = confirm,
+        }));
+    }
+
     public static async Task<HttpResponseMessage> PostLoginAsync(HttpClient http, string user, string password)
     {
         var page = await http.GetStringAsync("/admin/login");

@@ -81,6 +81,7 @@ public sealed class AdminComponentTests : BunitContext, IAsyncLifetime
     [Fact]
     public void Login_page_posts_with_an_antiforgery_token_and_explains_a_lockout()
     {
+        SetRendererInfo(new RendererInfo("Server", true));
         Services.GetRequiredService<NavigationManager>().NavigateTo("/admin/login?error=locked&until=12:30%20UTC&ReturnUrl=/admin/voices");
         var page = Render<Login>();
         var form = page.Find("#login-form");
@@ -95,6 +96,7 @@ public sealed class AdminComponentTests : BunitContext, IAsyncLifetime
     [Fact]
     public async Task Setup_page_offers_the_form_only_while_no_admin_exists()
     {
+        SetRendererInfo(new RendererInfo("Server", true));
         var open = Render<Setup>();
         Assert.NotNull(open.Find("#setup-form"));
 

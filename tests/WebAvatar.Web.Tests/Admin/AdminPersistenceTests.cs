@@ -7,13 +7,20 @@ namespace WebAvatar.Web.Tests.Admin;
 public class AdminPersistenceTests
 {
     [Fact]
-    public async Task Admin_avatar_and_settings_survive_an_app_restart()
+    public async Task First_run_setup_then_admin_and_avatar_survive_an_app_restart()
     {
         var folder = AdminApp.NewDataFolder();
         string id;
-        await using (var first = await AdminApp.StartAsync(folder))
+        await using (var first = await AdminApp.StartAsync(folder, withAdmin: false))
         {
-            using var http = await first.SignInAsync();
+            using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = first.BaseAddress };
+            Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/api/admin/avatars")).StatusCode);
+
+            var weak = await AdminApp.PostSetupAsync(http, AdminApp.User, "short", "short");
+            Assert.Contains("at%20least%2010%20characters", weak.Headers.Location!.OriginalString);
+            var created = await AdminApp.PostSetupAsync(http, AdminApp.User, AdminApp.Password, AdminApp.Password);
+            Assert.Equal("/admin", created.Headers.Location!.OriginalString);
+            Assert.Contains("Setup is finished", await http.GetStringAsync("/admin/setup"));
             await AdminApp.AddAntiforgeryHeaderAsync(http);
             var upload = await AdminApp.UploadAsync(http, await File.ReadAllBytesAsync(AdminTestAssets.AvatarPng), "astronaut.png");
             Assert.Equal(HttpStatusCode.Created, upload.StatusCode);
