@@ -128,6 +128,12 @@ public class AdminBrowserTests(AdminAppFixture fixture)
         Assert.Equal(2, list.EnumerateArray().Count(a => a.GetProperty("status").GetString() == "Ready"));
         Assert.Single(list.EnumerateArray(), a => a.GetProperty("isDefault").GetBoolean());
         await chat.CloseAsync();
+
+        await WaitInteractiveAsync(page);
+        await page.ClickAsync(".admin-nav button[type=submit]:has-text('Sign out')");
+        await page.WaitForURLAsync("**/admin/login");
+        await page.GotoAsync("/admin/streams");
+        Assert.Contains("/admin/login?ReturnUrl=", page.Url);
     }
 
     /// <summary>Clicks again when a re-render swallowed the first click (the list reloads after each change).</summary>

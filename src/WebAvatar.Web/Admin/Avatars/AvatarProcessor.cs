@@ -71,6 +71,7 @@ internal sealed partial class AvatarProcessor(
             return;
         }
 
+        var clock = Stopwatch.StartNew();
         var source = files.SourceOf(avatar);
         var poster = files.FileOf(id, AvatarFiles.PosterName);
 
@@ -122,7 +123,7 @@ internal sealed partial class AvatarProcessor(
         }
 
         progress.Report(id, 100, "Ready");
-        LogReady(logger, id, width, height);
+        LogReady(logger, id, width, height, clock.ElapsedMilliseconds);
     }
 
     private async Task<string?> AnalyseWithLipSyncAsync(AvatarRecord avatar, string source, string poster, CancellationToken cancellationToken)
@@ -135,7 +136,7 @@ internal sealed partial class AvatarProcessor(
             using var renderer = await engine.CreateAsync(source, cancellationToken);
             return null;
         }
-        catch (AvatarException) when (avatar.Kind == AvatarKind.Video)
+        catch (Exception ex) when (avatar.Kind == AvatarKind.Video && ex is not OperationCanceledException)
         {
             // Engines that only draw still images still get the face analysis of the first frame.
             using var renderer = await engine.CreateAsync(poster, cancellationToken);
@@ -222,6 +223,6 @@ internal sealed partial class AvatarProcessor(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Avatar {AvatarId} preprocessing failed")]
     private static partial void LogFailed(ILogger logger, string avatarId, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Avatar {AvatarId} ready ({Width}x{Height})")]
-    private static partial void LogReady(ILogger logger, string avatarId, int width, int height);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Avatar {AvatarId} ready ({Width}x{Height}) after {Milliseconds} ms of preprocessing")]
+    private static partial void LogReady(ILogger logger, string avatarId, int width, int height, long milliseconds);
 }
