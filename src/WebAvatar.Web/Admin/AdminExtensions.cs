@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using WebAvatar.Data;
 using WebAvatar.Web.Admin.Auth;
 using WebAvatar.Web.Admin.Avatars;
@@ -22,7 +23,7 @@ public static class AdminExtensions
         services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataFolder, "keys"))).SetApplicationName("WebAvatar");
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Warning);
         services.AddIdentityCore<Data.Entities.AdminUser>();
-        services.AddSingleton(TimeProvider.System);
+        services.TryAddSingleton(TimeProvider.System);
         AdminAuthorization.AddServices(services);
 
         // Runs before the other hosted services so the schema exists when they start.

@@ -77,6 +77,7 @@ public class AdminBrowserTests(AdminAppFixture fixture)
 
         await page.GotoAsync("/admin/voices");
         await WaitInteractiveAsync(page);
+        Assert.Contains("Active TTS engine:", await page.InnerTextAsync("#tts-engine"));
         await page.FillAsync("#voice-filter", "en-us");
         await page.WaitForSelectorAsync("#voice-table code:text-is('en-us')");
         await page.ClickAsync("#preview-button");

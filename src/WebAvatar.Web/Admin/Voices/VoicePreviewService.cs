@@ -9,6 +9,9 @@ public sealed class VoicePreviewService(ITextToSpeechClient tts)
 {
     public const int MaxChars = 300;
 
+    /// <summary>The engine that speaks in chats and previews, as it names itself.</summary>
+    public string EngineName => tts.GetService<TextToSpeechClientMetadata>()?.ProviderName ?? tts.GetType().Name;
+
     public async Task<byte[]> SynthesizeWavAsync(string text, VoiceBinding voice, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(text))
