@@ -69,7 +69,10 @@ internal sealed class Mp4FileWriter : IAsyncDisposable
         WavFile.WriteMono16(wav, _audio.ToArray(), MediaTiming.PipelineSampleRate);
         var (mux, errors) = Start("ffmpeg", $"-hide_banner -loglevel error -y -i \"{_videoPath}\" -i \"{wav}\" -map 0:v:0 -map 1:a:0 -c:v copy " +
             $"-c:a aac -b:a 96k -ar 48000 -movflags +faststart \"{_output}\"", stdin: false);
-        await WaitAsync(mux, errors, "mux", cancellationToken).ConfigureAwait(false);
+        using (mux)
+        {
+            await WaitAsync(mux, errors, "mux", cancellationToken).ConfigureAwait(false);
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -118,7 +121,5 @@ internal sealed class Mp4FileWriter : IAsyncDisposable
         {
             throw new CliException($"ffmpeg {what} failed (exit {process.ExitCode}): {(await errors.ConfigureAwait(false)).Trim()}");
         }
-
-        process.Dispose();
     }
 }

@@ -7,7 +7,7 @@ using WebAvatar;
 using WebAvatar.Cli;
 using WebAvatar.LipSync;
 using WebAvatar.Pipeline;
-using WebAvatar.Speech.Synthesis;
+using WebAvatar.Speech;
 
 var text = new Argument<string>("text") { Description = "What the avatar says." };
 var output = new Option<string>("--output", "-o") { Description = "MP4 file to write.", Required = true };
@@ -48,6 +48,11 @@ static async Task<int> Run(Func<Task<int>> action)
     catch (Exception ex) when (ex is CliException or ArgumentException or AvatarException or NotSupportedException or FileNotFoundException or InvalidDataException)
     {
         Console.Error.WriteLine("error: " + ex.Message);
+        return 2;
+    }
+    catch (Microsoft.Extensions.Options.OptionsValidationException ex)
+    {
+        Console.Error.WriteLine("error: invalid configuration in appsettings.json: " + string.Join("; ", ex.Failures));
         return 2;
     }
     catch (OperationCanceledException)

@@ -1,7 +1,8 @@
 using MudBlazor.Services;
 using WebAvatar.LipSync;
+using WebAvatar.Media;
 using WebAvatar.Pipeline;
-using WebAvatar.Speech.Synthesis;
+using WebAvatar.Speech;
 using WebAvatar.Web.Admin;
 using WebAvatar.Web.Components;
 using WebAvatar.Web.Health;
@@ -24,8 +25,8 @@ public static class WebAvatarWebExtensions
         var services = builder.Services;
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
-        services.AddPipeline().AddSpeechSynthesis().AddLipSync();
-        services.AddOptions<SessionOptions>().BindConfiguration(SessionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddPipeline().AddSpeechSynthesis().AddLipSync().AddMedia();
+        services.AddOptions<LiveSessionOptions>().BindConfiguration(LiveSessionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<AvatarSessionManager>();
         services.AddSingleton<EngineCatalog>();
         builder.AddAdmin();

@@ -5,5 +5,8 @@ internal static partial class BenchRegistry
     /// <summary>Each bench file adds one line here.</summary>
     public static void RegisterAll()
     {
+        EncodeBench.Register();
+        BenchCommands.Register("lipsync", LipSyncBench.RunAsync);
+        BenchCommands.Register("tts", TtsBench.RunAsync);
     }
 }

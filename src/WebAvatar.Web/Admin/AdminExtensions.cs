@@ -42,7 +42,10 @@ public static class AdminExtensions
         services.AddSingleton<VoicePreviewService>();
 
         services.AddSingleton<StreamTargetStore>();
-        services.AddSingleton<IStreamMirrorController, UnavailableStreamMirrorController>();
+        // The media layer's RTMP mirror when it is registered (AddMedia), otherwise a clear "not installed".
+        services.AddSingleton<IStreamMirrorController>(sp => sp.GetService<Media.Rtmp.RtmpMirrorManager>() is { } mirrors
+            ? new RtmpStreamMirrorController(mirrors)
+            : new UnavailableStreamMirrorController());
 
         services.AddSingleton<LiveSessionMonitor>();
         services.AddHostedService(sp => sp.GetRequiredService<LiveSessionMonitor>());

@@ -14,7 +14,7 @@ public sealed class EngineCatalog(
     ConversationSessionFactory sessions,
     IEnumerable<IAvatarRendererFactory> renderers,
     AvatarSessionManager manager,
-    IOptions<SessionOptions> sessionOptions,
+    IOptions<LiveSessionOptions> sessionOptions,
     IConfiguration configuration)
 {
     public async Task<HealthReport> GetReportAsync(CancellationToken cancellationToken)
@@ -25,7 +25,7 @@ public sealed class EngineCatalog(
 
         var (_, llmStatus) = await llm.GetAsync(cancellationToken);
         engines.Add(llmStatus.IsEcho
-            ? new EngineStatus("LLM", "echo mode", true, "Repeats what you say: " + llmStatus.Reason)
+            ? new EngineStatus("LLM", "echo mode", true, llmStatus.Reason)
             : new EngineStatus("LLM", $"{llmStatus.Provider} {llmStatus.Model}", true, llmStatus.Reason));
 
         var ttsMeta = tts.GetService<TextToSpeechClientMetadata>();

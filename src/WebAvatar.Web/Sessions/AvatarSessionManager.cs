@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
+using WebAvatar.Media.Rtmp;
+using WebAvatar.Media.Session;
 using WebAvatar.Pipeline.Session;
 
 namespace WebAvatar.Web.Sessions;
@@ -11,8 +13,10 @@ namespace WebAvatar.Web.Sessions;
 /// </summary>
 public sealed partial class AvatarSessionManager(
     ConversationSessionFactory factory,
+    SessionMediaEncoderFactory encoders,
+    RtmpMirrorManager mirrors,
     IConfiguration configuration,
-    IOptions<SessionOptions> options,
+    IOptions<LiveSessionOptions> options,
     ILogger<AvatarSessionManager> logger) : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, ConversationSession> _sessions = new();
@@ -37,6 +41,8 @@ public sealed partial class AvatarSessionManager(
             var voice = new TextToSpeechOptions { VoiceId = configuration["Tts:Voice"] ?? "en-us" };
             var avatar = AppPaths.Resolve(configuration["Avatar:Path"] ?? "wwwroot-assets/avatars/default/avatar.png");
             var session = await factory.CreateAsync(avatar, configuration["Avatar:LipSync"] ?? "auto", voice, cancellationToken);
+            // Encode once per session; every WebRTC peer and RTMP mirror subscribes to this encoder.
+            session.Output = encoders.Create(session.Id);
             _sessions[session.Id] = session;
             session.Start();
             LogCreated(logger, session.Id, session.RendererName, session.Llm.Provider);
@@ -51,11 +57,20 @@ public sealed partial class AvatarSessionManager(
 
     public ConversationSession? Find(string id) => _sessions.TryGetValue(id, out var session) ? session : null;
 
+    /// <summary>The session's encoded output (for transports), or null when the session is unknown.</summary>
+    public SessionMediaEncoder? FindMedia(string id) => _sessions.ContainsKey(id) && encoders.TryGet(id, out var encoder) ? encoder : null;
+
     public async Task CloseAsync(string id)
     {
         if (_sessions.TryRemove(id, out var session))
         {
+            await mirrors.StopAsync(id, null, CancellationToken.None);
             await session.DisposeAsync();
+            if (encoders.TryGet(id, out var encoder))
+            {
+                encoder.Dispose();
+            }
+
             LogClosed(logger, id);
             SessionsChanged?.Invoke();
         }

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace WebAvatar.Web.Sessions;
 
-public sealed class SessionOptions
+public sealed class LiveSessionOptions
 {
     public const string Section = "Sessions";
 

@@ -1,0 +1,36 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace WebAvatar.LipSync;
+
+/// <summary>Which lip-sync engine draws the avatar.</summary>
+public enum LipSyncEngineKind
+{
+    /// <summary>Wav2Lip when its model is present, otherwise the parametric renderer.</summary>
+    Auto,
+
+    /// <summary>Warps the still portrait from audio energy and visemes; needs no model weights.</summary>
+    Parametric,
+
+    /// <summary>Neural lip-sync (needs the Wav2Lip ONNX model).</summary>
+    Wav2Lip,
+}
+
+/// <summary>Settings of the configuration section "Avatar".</summary>
+public sealed class AvatarOptions
+{
+    public const string SectionName = "Avatar";
+
+    /// <summary>The portrait to animate (PNG/JPEG, frontal face), relative to the working directory or absolute.</summary>
+    [Required(AllowEmptyStrings = false)]
+    public string Path { get; set; } = "wwwroot-assets/avatars/default/avatar.png";
+
+    [EnumDataType(typeof(LipSyncEngineKind))]
+    public LipSyncEngineKind LipSync { get; set; } = LipSyncEngineKind.Auto;
+
+    /// <summary>Where per-avatar analysis results are cached, one sub-folder per image SHA-256.</summary>
+    [Required(AllowEmptyStrings = false)]
+    public string CacheDirectory { get; set; } = "wwwroot-assets/avatar-cache";
+
+    /// <summary>Seed of the idle motion (blink times, head sway phases); sessions may vary it.</summary>
+    public int MotionSeed { get; set; } = 1;
+}

@@ -1,0 +1,24 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using WebAvatar.LipSync.Parametric;
+
+namespace WebAvatar.LipSync;
+
+public static class LipSyncServiceCollectionExtensions
+{
+    /// <summary>
+    /// Binds <see cref="AvatarOptions"/> from the "Avatar" section (validated at start) and registers the parametric
+    /// renderer factory as an <see cref="IAvatarRendererFactory"/> (other engines add theirs beside it).
+    /// </summary>
+    public static IServiceCollection AddLipSync(this IServiceCollection services)
+    {
+        services.AddOptions<AvatarOptions>()
+            .BindConfiguration(AvatarOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton<ParametricAvatarRendererFactory>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAvatarRendererFactory, ParametricAvatarRendererFactory>(
+            sp => sp.GetRequiredService<ParametricAvatarRendererFactory>()));
+        return services;
+    }
+}

@@ -1,0 +1,129 @@
+using OpenCvSharp;
+
+namespace WebAvatar.LipSync.Parametric;
+
+/// <summary>
+/// Finds face, eyes and mouth in a portrait with OpenCV's Haar cascades (Debian opencv-data), then places the
+/// lip line on the darkest row of the mouth area. Slow (tens of ms): run once per avatar and cache.
+/// </summary>
+internal sealed class FaceAnalyzer
+{
+    public const string DefaultCascadeDirectory = "/usr/share/opencv4/haarcascades";
+    private const string FaceCascadeFile = "haarcascade_frontalface_default.xml";
+    private const string EyeCascadeFile = "haarcascade_eye.xml";
+
+    private readonly string _cascadeDirectory;
+    private int _detections;
+
+    public FaceAnalyzer(string cascadeDirectory = DefaultCascadeDirectory) => _cascadeDirectory = cascadeDirectory;
+
+    /// <summary>How many times detection actually ran (tests check that a cached avatar skips it).</summary>
+    public int DetectionCount => Volatile.Read(ref _detections);
+
+    public bool CascadesPresent =>
+        File.Exists(Path.Combine(_cascadeDirectory, FaceCascadeFile)) && File.Exists(Path.Combine(_cascadeDirectory, EyeCascadeFile));
+
+    public FaceGeometry Analyze(Mat bgr, string sourceName)
+    {
+        if (!CascadesPresent)
+        {
+            throw new AvatarException(
+                $"Haar cascades not found in {_cascadeDirectory}: install the Debian package opencv-data (scripts/setup.sh does).");
+        }
+
+        Interlocked.Increment(ref _detections);
+        using var gray = new Mat();
+        Cv2.CvtColor(bgr, gray, ColorConversionCodes.BGR2GRAY);
+        Cv2.EqualizeHist(gray, gray);
+
+        var candidates = DetectFaces(gray);
+        if (candidates.Length == 0)
+        {
+            throw new AvatarException(
+                $"No face found in {sourceName}: use a frontal portrait with the face clearly visible, evenly lit, " +
+                "at least about 80 px wide and not covered (no sunglasses or masks).");
+        }
+
+        // Haar false positives (badges, helmets) can outsize the real face; a box where both eyes are found wins.
+        foreach (var face in candidates)
+        {
+            var (leftEye, rightEye, eyesDetected) = DetectEyes(gray, face);
+            if (eyesDetected)
+            {
+                return PlaceMouth(bgr, gray, face, leftEye, rightEye, eyesDetected: true);
+            }
+        }
+
+        var largest = candidates[0];
+        var (left, right, _) = DetectEyes(gray, largest);
+        return PlaceMouth(bgr, gray, largest, left, right, eyesDetected: false);
+    }
+
+    /// <summary>Face boxes, largest first.</summary>
+    private Rect[] DetectFaces(Mat gray)
+    {
+        using var cascade = new CascadeClassifier(Path.Combine(_cascadeDirectory, FaceCascadeFile));
+        int minSide = Math.Max(24, Math.Min(gray.Width, gray.Height) / 10);
+        var faces = cascade.DetectMultiScale(gray, 1.1, 5, HaarDetectionTypes.ScaleImage, new Size(minSide, minSide));
+        return faces.OrderByDescending(f => f.Width * f.Height).ToArray();
+    }
+
+    private (Point2 Left, Point2 Right, bool Detected) DetectEyes(Mat gray, Rect face)
+    {
+        // Eyes sit in the upper half of a Haar face box; searching only there avoids nostrils and mouth corners.
+        var upper = new Rect(face.X, face.Y + face.Height / 6, face.Width, face.Height * 2 / 5);
+        using var roi = new Mat(gray, upper);
+        using var cascade = new CascadeClassifier(Path.Combine(_cascadeDirectory, EyeCascadeFile));
+        int minEye = Math.Max(8, face.Width / 10);
+        var eyes = cascade.DetectMultiScale(roi, 1.05, 4, HaarDetectionTypes.ScaleImage, new Size(minEye, minEye), new Size(face.Width / 2, face.Width / 2));
+
+        float midX = face.Width / 2f;
+        var left = eyes.Where(e => e.X + e.Width / 2f < midX).OrderByDescending(e => e.Width).FirstOrDefault();
+        var right = eyes.Where(e => e.X + e.Width / 2f >= midX).OrderByDescending(e => e.Width).FirstOrDefault();
+        if (left.Width > 0 && right.Width > 0)
+        {
+            var l = new Point2(upper.X + left.X + left.Width / 2f, upper.Y + left.Y + left.Height / 2f);
+            var r = new Point2(upper.X + right.X + right.Width / 2f, upper.Y + right.Y + right.Height / 2f);
+            float distance = r.X - l.X;
+            if (distance > face.Width * 0.25f && distance < face.Width * 0.7f && Math.Abs(r.Y - l.Y) < distance * 0.3f)
+            {
+                return (l, r, true);
+            }
+        }
+
+        // Typical proportions of a frontal Haar face box.
+        return (new Point2(face.X + face.Width * 0.31f, face.Y + face.Height * 0.39f),
+                new Point2(face.X + face.Width * 0.69f, face.Y + face.Height * 0.39f), false);
+    }
+
+    private static FaceGeometry PlaceMouth(Mat bgr, Mat gray, Rect face, Point2 leftEye, Point2 rightEye, bool eyesDetected)
+    {
+        float eyeDistance = rightEye.X - leftEye.X;
+        float eyeMidX = (leftEye.X + rightEye.X) / 2;
+        float eyeMidY = (leftEye.Y + rightEye.Y) / 2;
+
+        // Adult proportions in units of the inter-eye distance; the lip line is then refined on the image.
+        float centerX = eyeMidX * 0.7f + (face.X + face.Width / 2f) * 0.3f;
+        float guessY = eyeMidY + eyeDistance * 1.05f;
+        float halfWidth = eyeDistance * 0.47f;
+        var lips = LipLineFinder.Find(bgr, gray, centerX, guessY, halfWidth, eyeDistance * 0.22f);
+        float noseY = Math.Min(eyeMidY + eyeDistance * 0.68f, lips.CenterY - eyeDistance * 0.2f);
+        float chinY = Math.Min(bgr.Height - 1f, lips.CenterY + eyeDistance * 0.78f);
+
+        return new FaceGeometry(
+            bgr.Width,
+            bgr.Height,
+            new Box(face.X, face.Y, face.Width, face.Height),
+            leftEye,
+            rightEye,
+            EyeRadius: eyeDistance * 0.24f,
+            eyesDetected,
+            centerX,
+            lips.CenterY,
+            lips.SmileLift,
+            halfWidth,
+            lips.TeethVisible,
+            noseY,
+            chinY);
+    }
+}

@@ -1,0 +1,77 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace WebAvatar.LipSync.Parametric;
+
+/// <summary>
+/// Creates <see cref="ParametricAvatarRenderer"/>s. Face analysis runs once per distinct image (keyed by its SHA-256)
+/// and is cached on disk; later loads of the same image only decode it. Thread-safe.
+/// </summary>
+public sealed class ParametricAvatarRendererFactory : IAvatarRendererFactory
+{
+    private readonly FaceAnalyzer _analyzer;
+    private readonly FaceAnalysisCache _cache;
+    private readonly int _motionSeed;
+    private readonly ILogger _logger;
+
+    public ParametricAvatarRendererFactory(IOptions<AvatarOptions> options, ILogger<ParametricAvatarRendererFactory>? logger = null)
+        : this(options.Value.CacheDirectory, options.Value.MotionSeed, FaceAnalyzer.DefaultCascadeDirectory, logger)
+    {
+    }
+
+    internal ParametricAvatarRendererFactory(string cacheDirectory, int motionSeed = 1, string cascadeDirectory = FaceAnalyzer.DefaultCascadeDirectory, ILogger? logger = null)
+    {
+        _analyzer = new FaceAnalyzer(cascadeDirectory);
+        _cache = new FaceAnalysisCache(cacheDirectory);
+        _motionSeed = motionSeed;
+        _logger = logger ?? NullLogger.Instance;
+    }
+
+    public string EngineName => ParametricAvatarRenderer.Engine;
+
+    public bool IsAvailable => _analyzer.CascadesPresent;
+
+    /// <summary>How many times face detection actually ran (cache hits do not count).</summary>
+    internal int DetectionCount => _analyzer.DetectionCount;
+
+    public async Task<IAvatarRenderer> CreateAsync(string avatarPath, CancellationToken cancellationToken) =>
+        await CreateParametricAsync(avatarPath, cancellationToken).ConfigureAwait(false);
+
+    public async Task<ParametricAvatarRenderer> CreateParametricAsync(string avatarPath, CancellationToken cancellationToken)
+    {
+        using var image = await AvatarImage.LoadAsync(avatarPath, cancellationToken).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        var cached = _cache.TryLoad(image.Sha256, image.Width, image.Height);
+        FaceAnalysis analysis;
+        if (cached is not null)
+        {
+            analysis = new FaceAnalysis(cached, image.Sha256, FromCache: true);
+        }
+        else
+        {
+            var geometry = _analyzer.Analyze(image.Bgr, avatarPath);
+            analysis = new FaceAnalysis(geometry, image.Sha256, FromCache: false);
+            TrySave(image.Sha256, geometry);
+            _logger.LogInformation(
+                "Analysed avatar {Path}: face {Face}, eyes {Detected}, lip line y={LipLine}",
+                avatarPath, geometry.Face, geometry.EyesDetected ? "detected" : "estimated", geometry.LipLineY);
+        }
+
+        return new ParametricAvatarRenderer(image, analysis, _motionSeed);
+    }
+
+    private void TrySave(string sha256, FaceGeometry geometry)
+    {
+        try
+        {
+            _cache.Save(sha256, geometry);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A read-only cache folder only costs a re-analysis next time.
+            _logger.LogWarning(ex, "Cannot write the avatar analysis cache at {Path}", _cache.PathFor(sha256));
+        }
+    }
+}

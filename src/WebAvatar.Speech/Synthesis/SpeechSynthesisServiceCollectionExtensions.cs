@@ -1,0 +1,52 @@
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using WebAvatar.Speech.OpenAiCompatible;
+using WebAvatar.Speech.Synthesis;
+using WebAvatar.Speech.Synthesis.Espeak;
+using WebAvatar.Speech.Synthesis.Piper;
+
+namespace WebAvatar.Speech;
+
+public static class SpeechSynthesisServiceCollectionExtensions
+{
+    /// <summary>
+    /// Binds and validates (at start) the "Tts" section and registers the selected engine as the singleton
+    /// <see cref="ITextToSpeechClient"/> (espeak, piper or openai) plus <see cref="ITtsCatalog"/> for the health page.
+    /// </summary>
+    public static IServiceCollection AddSpeechSynthesis(this IServiceCollection services)
+    {
+        services.AddOptions<TtsOptions>().BindConfiguration(TtsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TtsOptions>, TtsOptionsValidator>());
+        services.TryAddSingleton<ITtsCatalog, TtsCatalog>();
+        services.TryAddSingleton(CreateClient);
+        return services;
+    }
+
+    /// <summary>
+    /// Binds "Asr:OpenAiCompatible" and registers <see cref="OpenAiCompatibleSpeechToTextClient"/> as the
+    /// <see cref="ISpeechToTextClient"/> (replacing any earlier registration): a remote Whisper-style server instead of local ASR.
+    /// </summary>
+    public static IServiceCollection AddOpenAiCompatibleSpeechToText(this IServiceCollection services)
+    {
+        services.AddOptions<OpenAiTranscriptionOptions>().BindConfiguration(OpenAiTranscriptionOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.Replace(ServiceDescriptor.Singleton<ISpeechToTextClient>(sp =>
+            new OpenAiCompatibleSpeechToTextClient(sp.GetRequiredService<IOptions<OpenAiTranscriptionOptions>>().Value)));
+        return services;
+    }
+
+    private static ITextToSpeechClient CreateClient(IServiceProvider services)
+    {
+        var options = services.GetRequiredService<IOptions<TtsOptions>>().Value;
+        return options.Engine.ToLowerInvariant() switch
+        {
+            TtsEngines.Espeak => new EspeakTextToSpeechClient(options.Voice, options.MaxTextLength, options.Speed, options.Pitch),
+            TtsEngines.Piper => new PiperTextToSpeechClient(
+                options.Piper, options.Voice, options.MaxTextLength, options.Speed, services.GetService<ILoggerFactory>()?.CreateLogger<PiperTextToSpeechClient>()),
+            TtsEngines.OpenAi => new OpenAiCompatibleTextToSpeechClient(options),
+            _ => throw new InvalidOperationException($"Tts:Engine '{options.Engine}' is not one of espeak, piper, openai."),
+        };
+    }
+}

@@ -1,0 +1,213 @@
+using System.Diagnostics;
+using Microsoft.Extensions.AI;
+using WebAvatar.Speech.Synthesis;
+using WebAvatar.Speech.Synthesis.Espeak;
+
+namespace WebAvatar.Speech.Tests.Synthesis;
+
+public sealed class EspeakTextToSpeechClientTests
+{
+    private const int Rate = 16_000;
+
+    [Fact]
+    public async Task Sentence_gives_16k_audio_of_plausible_duration_with_ascending_marks_covering_it()
+    {
+        using var client = new EspeakTextToSpeechClient();
+        var response = await client.GetAudioAsync("Hello there, how are you today?");
+
+        var audio = response.Contents.OfType<DataContent>().Single();
+        Assert.True(PcmAudioContent.TryGetSampleRate(audio, out int rate));
+        Assert.Equal(Rate, rate);
+        var samples = PcmAudioContent.GetSamples(audio);
+        double seconds = samples.Length / (double)Rate;
+        Assert.InRange(seconds, 1.0, 4.0);
+        Assert.True(samples.Max(s => Math.Abs((int)s)) > 3000, "audio should not be near-silent");
+
+        var marks = PcmAudioContent.GetMarks(audio);
+        Assert.True(marks.Count > 10, $"expected many phoneme marks, got {marks.Count}");
+        for (int i = 1; i < marks.Count; i++)
+        {
+            Assert.True(marks[i].OffsetSamples >= marks[i - 1].OffsetSamples, $"mark {i} goes backwards");
+        }
+
+        Assert.Equal(0, marks[0].OffsetSamples);
+        Assert.True(marks[^1].OffsetSamples < samples.Length);
+        Assert.True(marks[^1].OffsetSamples > samples.Length * 0.6, "marks should reach the end of the audio");
+        var visemes = marks.Select(m => m.Viseme).Distinct().ToArray();
+        Assert.True(visemes.Length >= 4, "several visemes: " + string.Join(",", visemes));
+        Assert.Contains(Viseme.Open, visemes);
+        Assert.Contains(Viseme.Round, visemes);
+    }
+
+    [Theory]
+    [InlineData("de", "Guten Tag, wie geht es Ihnen heute?")]
+    [InlineData("fr", "Bonjour, comment allez-vous aujourd'hui?")]
+    [InlineData("zh", "你好，今天天气很好。")]
+    [InlineData("ja", "こんにちは")]
+    public async Task Other_languages_speak(string voice, string text)
+    {
+        using var client = new EspeakTextToSpeechClient();
+        var response = await client.GetAudioAsync(text, new TextToSpeechOptions { VoiceId = voice });
+        var audio = response.Contents.OfType<DataContent>().Single();
+        var samples = PcmAudioContent.GetSamples(audio);
+        Assert.InRange(samples.Length / (double)Rate, 0.4, 6.0);
+        Assert.True(PcmAudioContent.GetMarks(audio).Count > 3);
+    }
+
+    [Fact]
+    public async Task Language_tag_selects_the_voice_when_no_voice_id_is_given()
+    {
+        using var client = new EspeakTextToSpeechClient();
+        var response = await client.GetAudioAsync("Guten Tag.", new TextToSpeechOptions { Language = "de-DE" });
+        Assert.Equal("gmw/de", response.ModelId);
+        Assert.True((double)response.AdditionalProperties![TtsMetrics.AudioSecondsKey]! > 0.3);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   \n\t ")]
+    public void Empty_text_is_rejected(string text)
+    {
+        using var client = new EspeakTextToSpeechClient();
+        var error = Assert.Throws<ArgumentException>(() => client.GetStreamingAudioAsync(text));
+        Assert.StartsWith(TtsTextGuard.EmptyTextMessage, error.Message);
+    }
+
+    [Fact]
+    public void Text_over_the_limit_is_rejected_with_the_limit_named()
+    {
+        using var client = new EspeakTextToSpeechClient();
+        var error = Assert.Throws<ArgumentException>(() => client.GetStreamingAudioAsync(new string('a', 100_000)));
+        Assert.Contains("4000", error.Message);
+    }
+
+    [Fact]
+    public async Task Unknown_voice_names_the_voice_and_close_matches()
+    {
+        using var client = new EspeakTextToSpeechClient();
+        var error = await Assert.ThrowsAsync<VoiceNotFoundException>(() => client.GetAudioAsync("Hello.", new TextToSpeechOptions { VoiceId = "englsh" }));
+        Assert.Contains("englsh", error.Message);
+        Assert.Contains(error.CloseMatches, m => m.StartsWith("en", StringComparison.Ordinal));
+        Assert.Throws<VoiceNotFoundException>(() => new EspeakTextToSpeechClient("elvish"));
+        Assert.Throws<VoiceNotFoundException>(() => client.GetStreamingAudioAsync("Hello.", new TextToSpeechOptions { Language = "xq-YY" }));
+
+        // A region tag falls back to its language, but free text after a known language does not.
+        Assert.Throws<VoiceNotFoundException>(() => client.GetStreamingAudioAsync("Hello.", new TextToSpeechOptions { VoiceId = "en-xx-nowhere" }));
+    }
+
+    [Fact]
+    public void Voices_are_listed_with_languages()
+    {
+        var voices = EspeakTextToSpeechClient.ListVoices();
+        Assert.True(voices.Count > 50);
+        Assert.Contains(voices, v => v.Identifier == "sit/cmn" && v.Languages.Contains("zh"));
+    }
+
+    [Fact]
+    public async Task Streaming_yields_first_sentence_before_the_rest_is_done_and_marks_are_per_update()
+    {
+        using var client = new EspeakTextToSpeechClient();
+        string text = string.Join(' ', Enumerable.Repeat("This is one more sentence of a rather long answer that keeps going.", 8));
+        var total = Stopwatch.StartNew();
+        TimeSpan? first = null;
+        int updates = 0;
+        await foreach (var update in client.GetStreamingAudioAsync(text))
+        {
+            first ??= total.Elapsed;
+            updates++;
+            var audio = update.Contents.OfType<DataContent>().Single();
+            int length = PcmAudioContent.GetSamples(audio).Length;
+            Assert.All(PcmAudioContent.GetMarks(audio), m => Assert.InRange(m.OffsetSamples, 0, length - 1));
+            Assert.IsType<double>(update.AdditionalProperties![TtsMetrics.FirstAudioMsKey]);
+            Assert.True((double)update.AdditionalProperties[TtsMetrics.RealTimeFactorKey]! > 0);
+        }
+
+        Assert.Equal(8, updates);
+        Assert.True(first < total.Elapsed * 0.5, $"first audio at {first}, all at {total.Elapsed}");
+    }
+
+    [Fact]
+    public async Task Cancellation_stops_synthesis_promptly()
+    {
+        using var client = new EspeakTextToSpeechClient();
+        using var cts = new CancellationTokenSource();
+        string text = string.Join(' ', Enumerable.Repeat("Cancellation should stop this long reply quickly.", 60));
+        var clock = Stopwatch.StartNew();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (var _ in client.GetStreamingAudioAsync(text, null, cts.Token))
+            {
+                cts.Cancel();
+            }
+        });
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
+
+        // The shared engine stays usable afterwards.
+        var after = await client.GetAudioAsync("Still here.");
+        Assert.NotEmpty(PcmAudioContent.GetSamples(after.Contents.OfType<DataContent>().Single()));
+    }
+
+    [Fact]
+    public async Task Cancelled_request_returns_at_once_while_another_session_holds_the_engine()
+    {
+        using var client = new EspeakTextToSpeechClient(maxTextLength: 20_000);
+        string longSentence = string.Join(' ', Enumerable.Repeat("and the story goes on and on without any stop", 50));
+        var busy = client.GetAudioAsync(longSentence);
+        await Task.Delay(50);
+        using var cts = new CancellationTokenSource();
+        var queued = client.GetAudioAsync("I will be interrupted.", null, cts.Token);
+        await Task.Delay(20);
+        var clock = Stopwatch.StartNew();
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => queued);
+        Assert.True(clock.ElapsedMilliseconds < 500, $"cancel took {clock.ElapsedMilliseconds} ms");
+        Assert.False(busy.IsCompleted, "the long synthesis should still be running, or the test proves nothing");
+        await busy;
+    }
+
+    [Fact]
+    public async Task Concurrent_callers_get_their_own_audio()
+    {
+        using var client = new EspeakTextToSpeechClient();
+        string[] voices = ["en-us", "de", "fr", "en-us"];
+        const string text = "One two three four five. Six seven eight.";
+        var sequential = new List<TextToSpeechResponse>();
+        foreach (var voice in voices)
+        {
+            sequential.Add(await client.GetAudioAsync(text, new TextToSpeechOptions { VoiceId = voice }));
+        }
+
+        var parallel = await Task.WhenAll(voices.Select(v => Task.Run(async () =>
+        {
+            TextToSpeechResponse last = null!;
+            for (int round = 0; round < 3; round++)
+            {
+                last = await client.GetAudioAsync(text, new TextToSpeechOptions { VoiceId = v });
+            }
+
+            return last;
+        })));
+
+        for (int i = 0; i < voices.Length; i++)
+        {
+            // espeak-ng carries a little state between calls (lengths vary ~1-3%), so compare phonemes, not bits.
+            var expected = sequential[i].Contents.OfType<DataContent>().Single();
+            var actual = parallel[i].Contents.OfType<DataContent>().Single();
+            Assert.InRange(PcmAudioContent.GetSamples(actual).Length, PcmAudioContent.GetSamples(expected).Length * 0.95, PcmAudioContent.GetSamples(expected).Length * 1.05);
+            Assert.Equal(PcmAudioContent.GetMarks(expected).Select(m => m.Phoneme), PcmAudioContent.GetMarks(actual).Select(m => m.Phoneme));
+            Assert.Equal(sequential[i].ModelId, parallel[i].ModelId);
+        }
+
+        Assert.NotEqual(PcmAudioContent.GetMarks(parallel[0].Contents[0]).Select(m => m.Phoneme), PcmAudioContent.GetMarks(parallel[1].Contents[0]).Select(m => m.Phoneme));
+    }
+
+    [Fact]
+    public async Task Speed_changes_duration()
+    {
+        using var client = new EspeakTextToSpeechClient();
+        int Length(TextToSpeechResponse r) => PcmAudioContent.GetSamples(r.Contents.OfType<DataContent>().Single()).Length;
+        var normal = await client.GetAudioAsync("Speaking at a different speed changes the length.");
+        var fast = await client.GetAudioAsync("Speaking at a different speed changes the length.", new TextToSpeechOptions { Speed = 2f });
+        Assert.True(Length(fast) < Length(normal) * 0.75, $"fast {Length(fast)} vs normal {Length(normal)}");
+    }
+}
