@@ -95,10 +95,14 @@ public class AdminBrowserTests(AdminAppFixture fixture)
         await page.GotoAsync("/admin/streams");
         await WaitInteractiveAsync(page);
         await page.FillAsync("#target-name", "Local nginx");
-        await page.FillAsync("#target-url", "rtmp://127.0.0.1/live");
+        await page.FillAsync("#target-url", "rtmp://127.0.0.1:9/live");
         await page.FillAsync("#target-key", "super-secret-key-7788");
         await page.ClickAsync("#add-target");
         await page.WaitForSelectorAsync(".masked-key:has-text('7788')");
+        Assert.DoesNotContain("super-secret", await page.ContentAsync());
+        // The mirror is real now (media layer); nothing listens on the target, so it keeps trying without leaking the key.
+        await page.Locator("#mirror-table .mirror-start").First.ClickAsync();
+        await page.WaitForFunctionAsync("() => [...document.querySelectorAll('#mirror-table .mirror-state')].some(c => c.textContent.trim() !== 'Stopped')");
         Assert.DoesNotContain("super-secret", await page.ContentAsync());
         var api = await context.APIRequest.GetAsync("/api/admin/streams");
         Assert.DoesNotContain("super-secret", await api.TextAsync());
