@@ -5,6 +5,7 @@ using WebAvatar.Transport.WebRtc;
 using WebAvatar.Transport.WebRtc.Signalling;
 using WebAvatar.Pipeline;
 using WebAvatar.Speech;
+using WebAvatar.Web.Admin;
 using WebAvatar.Web.Components;
 using WebAvatar.Web.Health;
 using WebAvatar.Web.Sessions;
@@ -31,15 +32,18 @@ public static class WebAvatarWebExtensions
         services.AddOptions<LiveSessionOptions>().BindConfiguration(LiveSessionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<AvatarSessionManager>();
         services.AddSingleton<EngineCatalog>();
+        builder.AddAdmin();
         return builder;
     }
 
     public static WebApplication UseWebAvatar(this WebApplication app)
     {
+        app.UseAdmin();
         app.UseAntiforgery();
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapWebRtcEndpoints();
+        app.MapAdmin();
         app.MapGet("/api/health", (EngineCatalog catalog, CancellationToken ct) => catalog.GetReportAsync(ct));
         app.MapGet("/healthz", () => Results.Text("ok"));
         return app;

@@ -16,13 +16,29 @@ public sealed class ConversationSessionFactory(
     IOptions<LlmOptions> llmOptions,
     ILoggerFactory loggers)
 {
-    public async Task<ConversationSession> CreateAsync(string avatarPath, string lipSyncEngine, TextToSpeechOptions voice, CancellationToken cancellationToken)
+    /// <param name="systemPrompt">A persona's prompt; null or empty keeps Llm:SystemPrompt.</param>
+    public async Task<ConversationSession> CreateAsync(string avatarPath, string lipSyncEngine, TextToSpeechOptions voice, CancellationToken cancellationToken, string? systemPrompt = null)
     {
         var (client, status) = await llm.GetAsync(cancellationToken).ConfigureAwait(false);
         var factory = SelectRenderer(lipSyncEngine);
         var renderer = await factory.CreateAsync(avatarPath, cancellationToken).ConfigureAwait(false);
         var id = Guid.NewGuid().ToString("N")[..12];
-        return new ConversationSession(id, client, status, tts, voice, renderer, options.Value, llmOptions.Value, loggers.CreateLogger<ConversationSession>());
+        var llmSettings = llmOptions.Value;
+        if (!string.IsNullOrWhiteSpace(systemPrompt))
+        {
+            llmSettings = new LlmOptions
+            {
+                Provider = llmSettings.Provider,
+                Endpoint = llmSettings.Endpoint,
+                Model = llmSettings.Model,
+                ApiKey = llmSettings.ApiKey,
+                ConnectTimeoutSeconds = llmSettings.ConnectTimeoutSeconds,
+                HistoryMessages = llmSettings.HistoryMessages,
+                SystemPrompt = systemPrompt,
+            };
+        }
+
+        return new ConversationSession(id, client, status, tts, voice, renderer, options.Value, llmSettings, loggers.CreateLogger<ConversationSession>());
     }
 
     /// <summary>"auto" picks the first available engine in registration order (model-based engines register first).</summary>

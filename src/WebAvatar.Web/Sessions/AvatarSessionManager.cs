@@ -17,7 +17,8 @@ public sealed partial class AvatarSessionManager(
     RtmpMirrorManager mirrors,
     IConfiguration configuration,
     IOptions<LiveSessionOptions> options,
-    ILogger<AvatarSessionManager> logger) : IAsyncDisposable
+    ILogger<AvatarSessionManager> logger,
+    Admin.Avatars.IDefaultAvatarProvider? defaults = null) : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, ConversationSession> _sessions = new();
     private readonly SemaphoreSlim _admission = new(1, 1);
@@ -38,9 +39,12 @@ public sealed partial class AvatarSessionManager(
                 throw new SessionLimitException(limit);
             }
 
-            var voice = new TextToSpeechOptions { VoiceId = configuration["Tts:Voice"] ?? "en-us" };
-            var avatar = AppPaths.Resolve(configuration["Avatar:Path"] ?? "wwwroot-assets/avatars/default/avatar.png");
-            var session = await factory.CreateAsync(avatar, configuration["Avatar:LipSync"] ?? "auto", voice, cancellationToken);
+            // The admin's default avatar (with its voice and persona) wins over appsettings.json.
+            var chosen = defaults is null ? null : await defaults.GetDefaultAsync(cancellationToken);
+            var voice = chosen?.Voice ?? new TextToSpeechOptions { VoiceId = configuration["Tts:Voice"] ?? "en-us" };
+            var avatar = chosen?.Path ?? AppPaths.Resolve(configuration["Avatar:Path"] ?? "wwwroot-assets/avatars/default/avatar.png");
+            var lipSync = chosen?.LipSyncEngine ?? configuration["Avatar:LipSync"] ?? "auto";
+            var session = await factory.CreateAsync(avatar, lipSync, voice, cancellationToken, chosen?.Persona.SystemPrompt);
             // Encode once per session; every WebRTC peer and RTMP mirror subscribes to this encoder.
             session.Output = encoders.Create(session.Id);
             _sessions[session.Id] = session;

@@ -1,0 +1,47 @@
+using Microsoft.EntityFrameworkCore;
+using WebAvatar.Data.Entities;
+
+namespace WebAvatar.Data;
+
+public sealed class WebAvatarDbContext(DbContextOptions<WebAvatarDbContext> options) : DbContext(options)
+{
+    public DbSet<AdminUser> AdminUsers => Set<AdminUser>();
+
+    public DbSet<AvatarRecord> Avatars => Set<AvatarRecord>();
+
+    public DbSet<StreamTarget> StreamTargets => Set<StreamTarget>();
+
+    public DbSet<ChatMessage> ChatMessages => Set<ChatMessage>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<AdminUser>(user =>
+        {
+            user.HasIndex(u => u.UserName).IsUnique();
+            user.Property(u => u.UserName).HasMaxLength(64);
+        });
+
+        modelBuilder.Entity<AvatarRecord>(avatar =>
+        {
+            avatar.Property(a => a.Id).HasMaxLength(32);
+            avatar.Property(a => a.Name).HasMaxLength(100);
+            avatar.Property(a => a.Kind).HasConversion<string>().HasMaxLength(16);
+            avatar.Property(a => a.Status).HasConversion<string>().HasMaxLength(16);
+            avatar.Property(a => a.LipSyncEngine).HasMaxLength(32);
+            avatar.OwnsOne(a => a.Face);
+            avatar.OwnsOne(a => a.Voice);
+            avatar.OwnsOne(a => a.Persona);
+            avatar.Navigation(a => a.Voice).IsRequired();
+            avatar.Navigation(a => a.Persona).IsRequired();
+        });
+
+        modelBuilder.Entity<StreamTarget>(target => target.Property(t => t.Name).HasMaxLength(100));
+
+        modelBuilder.Entity<ChatMessage>(message =>
+        {
+            message.HasIndex(m => new { m.SessionId, m.AtUtc });
+            message.Property(m => m.SessionId).HasMaxLength(64);
+            message.Property(m => m.Role).HasMaxLength(16);
+        });
+    }
+}

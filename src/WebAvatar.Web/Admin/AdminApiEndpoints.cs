@@ -1,0 +1,43 @@
+using Microsoft.AspNetCore.Antiforgery;
+using WebAvatar.Web.Admin.Avatars;
+using WebAvatar.Web.Admin.History;
+using WebAvatar.Web.Admin.Live;
+using WebAvatar.Web.Admin.Streams;
+using WebAvatar.Web.Admin.Voices;
+
+namespace WebAvatar.Web.Admin;
+
+/// <summary>/api/admin/**: JSON for scripts and tests. Every route here requires the admin role (group policy + gate).</summary>
+internal static class AdminApiEndpoints
+{
+    public static void Map(RouteGroupBuilder api)
+    {
+        api.MapGet("/antiforgery", (HttpContext http, IAntiforgery antiforgery) =>
+            Results.Ok(new { header = Auth.AdminAuthorization.AntiforgeryHeader, token = antiforgery.GetAndStoreTokens(http).RequestToken }));
+
+        // Every routed endpoint of the app, so a test can prove that each admin route refuses anonymous callers.
+        api.MapGet("/routes", (IEnumerable<EndpointDataSource> sources) => Results.Ok(sources
+            .SelectMany(s => s.Endpoints).OfType<RouteEndpoint>()
+            .Select(e => new { pattern = e.RoutePattern.RawText, methods = e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? [] })
+            .DistinctBy(e => e.pattern + string.Join(",", e.methods))));
+
+        AvatarEndpoints.Map(api);
+
+        api.MapGet("/voices", async (EspeakVoiceCatalog voices, CancellationToken ct) =>
+            Results.Ok(new { voices = await voices.GetVoicesAsync(ct), error = voices.Error }));
+
+        api.MapGet("/streams", async (StreamTargetStore store, CancellationToken ct) => Results.Ok(await store.ListAsync(ct)));
+        api.MapGet("/streams/status/{sessionId}", (string sessionId, IStreamMirrorController mirror) => Results.Ok(mirror.GetStatus(sessionId)));
+
+        api.MapGet("/sessions", (LiveSessionMonitor monitor) => Results.Ok(monitor.Snapshot()));
+        api.MapDelete("/sessions/{sessionId}", async (string sessionId, LiveSessionMonitor monitor) =>
+        {
+            await monitor.StopSessionAsync(sessionId);
+            return Results.NoContent();
+        });
+
+        api.MapGet("/history", async (ChatHistoryStore history, CancellationToken ct) => Results.Ok(await history.ListSessionsAsync(ct)));
+        api.MapGet("/history/{sessionId}", async (string sessionId, ChatHistoryStore history, CancellationToken ct) =>
+            Results.Ok((await history.GetAsync(sessionId, ct)).Select(m => new { m.Role, m.Text, m.AtUtc })));
+    }
+}

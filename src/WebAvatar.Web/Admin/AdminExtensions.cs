@@ -1,0 +1,73 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using WebAvatar.Data;
+using WebAvatar.Web.Admin.Auth;
+using WebAvatar.Web.Admin.Avatars;
+using WebAvatar.Web.Admin.History;
+using WebAvatar.Web.Admin.Live;
+using WebAvatar.Web.Admin.Streams;
+using WebAvatar.Web.Admin.Voices;
+
+namespace WebAvatar.Web.Admin;
+
+public static class AdminExtensions
+{
+    /// <summary>Admin dashboard: SQLite store (section "Data"), cookie sign-in, avatars, voices, personas, stream targets, live sessions, chat history.</summary>
+    public static WebApplicationBuilder AddAdmin(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddWebAvatarData();
+        // Sign-in cookies stay valid across restarts and machines sharing the data folder.
+        var dataFolder = AppPaths.Resolve(builder.Configuration[$"{DataOptions.Section}:{nameof(DataOptions.Folder)}"] ?? new DataOptions().Folder);
+        services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataFolder, "keys"))).SetApplicationName("WebAvatar");
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Warning);
+        services.AddIdentityCore<Data.Entities.AdminUser>();
+        services.TryAddSingleton(TimeProvider.System);
+        AdminAuthorization.AddServices(services);
+
+        // Runs before the other hosted services so the schema exists when they start.
+        services.AddHostedService<AdminBootstrapper>();
+        services.AddSingleton<AdminAccountService>();
+
+        services.AddSingleton<AvatarFiles>();
+        services.AddSingleton<AvatarProgressTracker>();
+        services.AddSingleton<AvatarProcessingQueue>();
+        services.AddSingleton<AvatarImporter>();
+        services.AddSingleton<AvatarLibrary>();
+        services.AddSingleton<IDefaultAvatarProvider, DefaultAvatarProvider>();
+        services.AddHostedService<AvatarProcessor>();
+
+        services.AddSingleton<EspeakVoiceCatalog>();
+        services.AddSingleton<VoicePreviewService>();
+
+        services.AddSingleton<StreamTargetStore>();
+        // The media layer's RTMP mirror when it is registered (AddMedia), otherwise a clear "not installed".
+        services.AddSingleton<IStreamMirrorController>(sp => sp.GetService<Media.Rtmp.RtmpMirrorManager>() is { } mirrors
+            ? new RtmpStreamMirrorController(mirrors)
+            : new UnavailableStreamMirrorController());
+
+        services.AddSingleton<LiveSessionMonitor>();
+        services.AddHostedService(sp => sp.GetRequiredService<LiveSessionMonitor>());
+        services.AddSingleton<ChatHistoryStore>();
+        services.AddHostedService(sp => sp.GetRequiredService<ChatHistoryStore>());
+        return builder;
+    }
+
+    /// <summary>Sign-in middleware and the admin gate; call before the endpoints are mapped (and before UseAntiforgery).</summary>
+    public static WebApplication UseAdmin(this WebApplication app)
+    {
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.Use(AdminAuthorization.GateAsync);
+        return app;
+    }
+
+    /// <summary>Account form posts and /api/admin/**. The pages come with MapRazorComponents.</summary>
+    public static WebApplication MapAdmin(this WebApplication app)
+    {
+        AccountEndpoints.Map(app);
+        AdminApiEndpoints.Map(app.MapGroup("/api/admin").RequireAuthorization(AdminAuthorization.Policy));
+        return app;
+    }
+}

@@ -1,0 +1,228 @@
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using OpenCvSharp;
+using LogLevel = Microsoft.Extensions.Logging.LogLevel;
+using WebAvatar.Data;
+using WebAvatar.Data.Entities;
+using WebAvatar.LipSync;
+
+namespace WebAvatar.Web.Admin.Avatars;
+
+/// <summary>
+/// Prepares queued avatars: decodes the upload (first frame of a video) with ffmpeg into poster.png,
+/// writes the thumbnail, finds the face for the preview, and lets the parametric lip-sync engine load the
+/// avatar once so its face analysis is cached before a session needs it. Progress goes to
+/// <see cref="AvatarProgressTracker"/>, the outcome to the avatar's record.
+/// </summary>
+internal sealed partial class AvatarProcessor(
+    AvatarProcessingQueue queue,
+    AvatarProgressTracker progress,
+    AvatarFiles files,
+    IDbContextFactory<WebAvatarDbContext> db,
+    IEnumerable<IAvatarRendererFactory> renderers,
+    ILogger<AvatarProcessor> logger) : BackgroundService
+{
+    private const string FaceCascade = "/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml";
+    private const int ThumbnailWidth = 160;
+    private const int PreviewWidth = 320;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await ResumeUnfinishedAsync(stoppingToken);
+        await foreach (var id in queue.ReadAllAsync(stoppingToken))
+        {
+            try
+            {
+                await ProcessAsync(id, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                LogFailed(logger, id, ex);
+                await FinishAsync(id, AvatarStatus.Failed, ex is AvatarException or AvatarUploadException ? ex.Message : "Preprocessing failed: " + ex.Message, null, stoppingToken);
+            }
+        }
+    }
+
+    /// <summary>Uploads interrupted by a restart are processed again.</summary>
+    private async Task ResumeUnfinishedAsync(CancellationToken cancellationToken)
+    {
+        await using var context = await db.CreateDbContextAsync(cancellationToken);
+        foreach (var id in await context.Avatars.Where(a => a.Status == AvatarStatus.Processing).Select(a => a.Id).ToListAsync(cancellationToken))
+        {
+            queue.Enqueue(id);
+        }
+    }
+
+    private async Task ProcessAsync(string id, CancellationToken cancellationToken)
+    {
+        AvatarRecord? avatar;
+        await using (var context = await db.CreateDbContextAsync(cancellationToken))
+        {
+            avatar = await context.Avatars.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
+        }
+
+        if (avatar is null)
+        {
+            progress.Forget(id);
+            return;
+        }
+
+        var clock = Stopwatch.StartNew();
+        var source = files.SourceOf(avatar);
+        var poster = files.FileOf(id, AvatarFiles.PosterName);
+
+        progress.Report(id, 15, avatar.Kind == AvatarKind.Video ? "Extracting the first video frame" : "Decoding the image");
+        await ExtractFirstFrameAsync(source, poster, cancellationToken);
+
+        progress.Report(id, 40, "Writing the thumbnail");
+        int width, height;
+        using (var image = Cv2.ImRead(poster, ImreadModes.Color))
+        {
+            if (image.Empty())
+            {
+                throw new AvatarException("The decoded frame could not be read back; the file may be damaged.");
+            }
+
+            (width, height) = (image.Width, image.Height);
+            WriteScaled(image, files.FileOf(id, AvatarFiles.ThumbnailName), ThumbnailWidth);
+
+            progress.Report(id, 55, "Finding the face");
+            var face = FindFace(image);
+            if (face is { } box)
+            {
+                using var preview = image.Clone();
+                Cv2.Rectangle(preview, box, Scalar.LimeGreen, Math.Max(2, width / 160));
+                WriteScaled(preview, files.FileOf(id, AvatarFiles.FacePreviewName), PreviewWidth);
+            }
+
+            avatar.Face = face is { } f ? new FaceBox { X = f.X, Y = f.Y, Width = f.Width, Height = f.Height } : null;
+        }
+
+        progress.Report(id, 70, "Lip-sync face analysis (parametric engine)");
+        var message = await AnalyseWithLipSyncAsync(avatar, source, poster, cancellationToken);
+
+        await using (var context = await db.CreateDbContextAsync(cancellationToken))
+        {
+            var stored = await context.Avatars.FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
+            if (stored is null)
+            {
+                progress.Forget(id);
+                return;
+            }
+
+            stored.Width = width;
+            stored.Height = height;
+            stored.Face = avatar.Face is null ? null : new FaceBox { X = avatar.Face.X, Y = avatar.Face.Y, Width = avatar.Face.Width, Height = avatar.Face.Height };
+            stored.Status = AvatarStatus.Ready;
+            stored.StatusMessage = message ?? (avatar.Face is null ? "Ready (no face box found for the preview)" : "Ready");
+            await context.SaveChangesAsync(cancellationToken);
+        }
+
+        progress.Report(id, 100, "Ready");
+        LogReady(logger, id, width, height, clock.ElapsedMilliseconds);
+    }
+
+    private async Task<string?> AnalyseWithLipSyncAsync(AvatarRecord avatar, string source, string poster, CancellationToken cancellationToken)
+    {
+        var engine = renderers.FirstOrDefault(r => r.EngineName.Equals("parametric", StringComparison.OrdinalIgnoreCase))
+            ?? renderers.FirstOrDefault(r => r.IsAvailable)
+            ?? throw new AvatarException("No lip-sync engine is installed, so the avatar cannot be analysed.");
+        try
+        {
+            using var renderer = await engine.CreateAsync(source, cancellationToken);
+            return null;
+        }
+        catch (Exception ex) when (avatar.Kind == AvatarKind.Video && ex is not OperationCanceledException)
+        {
+            // Engines that only draw still images still get the face analysis of the first frame.
+            using var renderer = await engine.CreateAsync(poster, cancellationToken);
+            return $"Ready; the {engine.EngineName} engine animates the first frame of this video";
+        }
+    }
+
+    private static Rect? FindFace(Mat image)
+    {
+        if (!File.Exists(FaceCascade))
+        {
+            return null;
+        }
+
+        using var cascade = new CascadeClassifier(FaceCascade);
+        using var gray = new Mat();
+        Cv2.CvtColor(image, gray, ColorConversionCodes.BGR2GRAY);
+        int minimum = Math.Max(24, Math.Min(image.Width, image.Height) / 10);
+        var faces = cascade.DetectMultiScale(gray, 1.1, 5, HaarDetectionTypes.ScaleImage, new Size(minimum, minimum));
+        return faces.Length == 0 ? null : faces.MaxBy(r => r.Width * r.Height);
+    }
+
+    private static void WriteScaled(Mat image, string path, int width)
+    {
+        int height = Math.Max(1, (int)Math.Round(image.Height * (double)width / image.Width));
+        using var scaled = new Mat();
+        Cv2.Resize(image, scaled, new Size(width, height), 0, 0, InterpolationFlags.Area);
+        if (!Cv2.ImWrite(path, scaled))
+        {
+            throw new IOException("Could not write " + path);
+        }
+    }
+
+    private static async Task ExtractFirstFrameAsync(string source, string poster, CancellationToken cancellationToken)
+    {
+        var info = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var arg in new[] { "-nostdin", "-v", "error", "-y", "-i", source, "-frames:v", "1", "-f", "image2", "-c:v", "png", poster })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(info) ?? throw new AvatarException("ffmpeg could not be started; install it (scripts/setup.sh).");
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(60));
+        var errors = process.StandardError.ReadToEndAsync(timeout.Token);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw cancellationToken.IsCancellationRequested ? new OperationCanceledException(cancellationToken) : new AvatarException("Decoding took longer than 60 s; the file is too complex or damaged.");
+        }
+
+        var stderr = await errors;
+        if (process.ExitCode != 0 || !File.Exists(poster))
+        {
+            var reason = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "no frame decoded";
+            throw new AvatarException("The file could not be decoded as an image or video: " + reason);
+        }
+    }
+
+    private async Task FinishAsync(string id, AvatarStatus status, string message, FaceBox? face, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var context = await db.CreateDbContextAsync(cancellationToken);
+            var stored = await context.Avatars.FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
+            if (stored is not null)
+            {
+                stored.Status = status;
+                stored.StatusMessage = message;
+                stored.Face ??= face;
+                await context.SaveChangesAsync(cancellationToken);
+            }
+        }
+        finally
+        {
+            progress.Fail(id, message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Avatar {AvatarId} preprocessing failed")]
+    private static partial void LogFailed(ILogger logger, string avatarId, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Avatar {AvatarId} ready ({Width}x{Height}) after {Milliseconds} ms of preprocessing")]
+    private static partial void LogReady(ILogger logger, string avatarId, int width, int height, long milliseconds);
+}

@@ -1,0 +1,16 @@
+using WebAvatar.Conversation;
+
+namespace WebAvatar.Web.Admin.Live;
+
+/// <summary>One reply's measured stage latencies in milliseconds (missing stages are absent).</summary>
+public sealed record ReplyLatency(string ReplyId, IReadOnlyDictionary<Stage, double> Milliseconds);
+
+/// <summary>A snapshot of one live session for the dashboard.</summary>
+public sealed record LiveSessionView(
+    string Id,
+    ConversationState State,
+    string Renderer,
+    string Llm,
+    double FramesPerSecond,
+    int Viewers,
+    IReadOnlyList<ReplyLatency> RecentReplies);
