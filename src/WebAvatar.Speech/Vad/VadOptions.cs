@@ -27,6 +27,10 @@ public sealed class VadOptions
     [Range(32, 5000)]
     public int MinSilenceMs { get; set; } = 300;
 
+    /// <summary>Widens each detected segment by this much on both sides (Silero's speech_pad_ms): onsets and word tails are soft.</summary>
+    [Range(0, 200)]
+    public int SpeechPadMs { get; set; } = 30;
+
     /// <summary>Audio kept before the detected onset so the recogniser hears the first phoneme whole.</summary>
     [Range(0, 1000)]
     public int PreRollMs { get; set; } = 200;

@@ -7,7 +7,7 @@ namespace WebAvatar.Speech.Vad;
 /// <see cref="IVoiceProbabilityStream"/>; a start needs <see cref="VadOptions.MinSpeechMs"/> of audio above
 /// <see cref="VadOptions.NegativeThreshold"/> after a window above <see cref="VadOptions.Threshold"/>, and an end needs
 /// <see cref="VadOptions.MinSilenceMs"/> below the negative threshold (hysteresis, so breathing pauses inside words
-/// do not split them). Not thread-safe: one detector per audio stream. Calls block for inference.
+/// do not split them). Reported positions are widened by <see cref="VadOptions.SpeechPadMs"/>. Not thread-safe: one detector per audio stream. Calls block for inference.
 /// </summary>
 public sealed class VoiceActivityDetector : IDisposable
 {
@@ -16,6 +16,7 @@ public sealed class VoiceActivityDetector : IDisposable
     private readonly float _negativeThreshold;
     private readonly int _minSpeechSamples;
     private readonly int _minSilenceSamples;
+    private readonly int _padSamples;
     private readonly float[] _window;
     private int _windowFill;
     private long _windowStart;
@@ -38,6 +39,7 @@ public sealed class VoiceActivityDetector : IDisposable
         _negativeThreshold = options.NegativeThreshold;
         _minSpeechSamples = MsToSamples(options.MinSpeechMs);
         _minSilenceSamples = MsToSamples(options.MinSilenceMs);
+        _padSamples = MsToSamples(options.SpeechPadMs);
         _window = new float[stream.WindowSamples];
     }
 
@@ -154,7 +156,7 @@ public sealed class VoiceActivityDetector : IDisposable
 
                 if (end - _silenceStart >= _minSilenceSamples)
                 {
-                    events.Add(new VoiceActivityEvent(VoiceActivityKind.SpeechEnd, _silenceStart));
+                    events.Add(new VoiceActivityEvent(VoiceActivityKind.SpeechEnd, _silenceStart + _padSamples));
                     _state = State.Silent;
                     _silenceStart = -1;
                 }
@@ -167,7 +169,7 @@ public sealed class VoiceActivityDetector : IDisposable
     {
         if (end - _candidateStart >= _minSpeechSamples)
         {
-            events.Add(new VoiceActivityEvent(VoiceActivityKind.SpeechStart, _candidateStart));
+            events.Add(new VoiceActivityEvent(VoiceActivityKind.SpeechStart, Math.Max(0, _candidateStart - _padSamples)));
             _state = State.Speaking;
             _silenceStart = -1;
         }

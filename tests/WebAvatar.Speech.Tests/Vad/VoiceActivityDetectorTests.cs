@@ -61,9 +61,21 @@ public class VoiceActivityDetectorTests
     }
 
     [Fact]
+    public void SpeechPadWidensTheSegment()
+    {
+        using var vad = new VoiceActivityDetector(
+            new ScriptedStream([.. Repeat(0f, 10), .. Repeat(0.9f, 20), .. Repeat(0f, 20)]), new VadOptions { SpeechPadMs = 30 }, "scripted");
+        var events = new List<VoiceActivityEvent>();
+        vad.Process(new short[50 * Window], events);
+
+        Assert.Equal((10 * Window) - 480, events[0].SamplePosition);
+        Assert.Equal((30 * Window) + 480, events[1].SamplePosition);
+    }
+
+    [Fact]
     public void ForceEndClosesAnOpenUtterance()
     {
-        using var vad = new VoiceActivityDetector(new ScriptedStream(Repeat(0.9f, 20).ToArray()), new VadOptions(), "scripted");
+        using var vad = new VoiceActivityDetector(new ScriptedStream(Repeat(0.9f, 20).ToArray()), new VadOptions { SpeechPadMs = 0 }, "scripted");
         var events = new List<VoiceActivityEvent>();
         vad.Process(new short[20 * Window], events);
         Assert.True(vad.IsSpeaking);
@@ -86,7 +98,7 @@ public class VoiceActivityDetectorTests
 
     private static List<VoiceActivityEvent> Run(float[] probabilities, int chunk = 1000)
     {
-        using var vad = new VoiceActivityDetector(new ScriptedStream(probabilities), new VadOptions(), "scripted");
+        using var vad = new VoiceActivityDetector(new ScriptedStream(probabilities), new VadOptions { SpeechPadMs = 0 }, "scripted");
         var events = new List<VoiceActivityEvent>();
         var audio = new short[probabilities.Length * Window];
         for (var pos = 0; pos < audio.Length; pos += chunk)
