@@ -46,7 +46,8 @@ public sealed class WhisperModelLocator(IOptions<WhisperOptions> options)
         return new WhisperModelStatus(true, $"voice input: {chosen.Describe()}", chosen, found.Select(f => f.Describe()).ToList());
     }
 
-    internal static WhisperModelFiles? Probe(string directory, bool preferQuantized)
+    /// <summary>The model files in <paramref name="directory"/>, or null when it is not a complete Whisper folder.</summary>
+    public static WhisperModelFiles? Probe(string directory, bool preferQuantized)
     {
         if (!Directory.Exists(directory))
         {

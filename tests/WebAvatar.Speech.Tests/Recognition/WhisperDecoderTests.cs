@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using Microsoft.ML.OnnxRuntime;
+using WebAvatar.Speech.Recognition;
+
+namespace WebAvatar.Speech.Tests.Recognition;
+
+/// <summary>The merged-decoder loop on generated Whisper-architecture models (random weights).</summary>
+public class WhisperDecoderTests
+{
+    [Fact]
+    public void DecoderCacheGrowsByOneTokenPerStepAndKeepsTheEncoderKeys()
+    {
+        var recognizer = GeneratedWhisperModels.SharedRandomRecognizer;
+        var model = recognizer.Model;
+        var tokenizer = model.Tokenizer;
+        var features = new float[model.MelBins * WhisperFeatureExtractor.Frames];
+        new WhisperFeatureExtractor(model.MelBins).Compute(WhisperFeatureExtractorTests.ReferenceSignal(), features);
+        using var runOptions = new RunOptions();
+        using var hidden = model.Encode(features, runOptions);
+        Assert.Equal([1L, 1500L, 64L], hidden.GetTensorTypeAndShape().Shape);
+
+        using var state = model.StartDecoding(hidden);
+        long[] prompt = [tokenizer.StartOfTranscript, tokenizer.Languages["en"], tokenizer.Transcribe, tokenizer.NoTimestamps];
+        var logits = state.Step(prompt, runOptions);
+        Assert.Equal(tokenizer.VocabularySize, logits.Length);
+        Assert.Equal(4, state.PastLength);
+
+        var previous = logits.ToArray();
+        for (var step = 1; step <= 5; step++)
+        {
+            var next = state.Step([step * 7], runOptions).ToArray();
+            Assert.Equal(4 + step, state.PastLength);
+            Assert.NotEqual(previous, next);
+            Assert.All(next, v => Assert.True(float.IsFinite(v)));
+            previous = next;
+        }
+
+        Assert.Equal(6, state.Steps);
+    }
+
+    [Fact]
+    public void GreedyDecodingStopsAtTheLengthCap()
+    {
+        var result = GeneratedWhisperModels.SharedRandomRecognizer.Transcribe(
+            WhisperFeatureExtractorTests.ReferenceSignal(), new WhisperDecodingOptions("en", MaxNewTokens: 5), null, CancellationToken.None);
+
+        var tokenizer = GeneratedWhisperModels.SharedRandomRecognizer.Model.Tokenizer;
+        Assert.InRange(result.Tokens.Count, 1, 5);
+        Assert.Equal(result.HitLengthCap, result.Tokens.Count == 5);
+        Assert.Equal(result.Tokens.Count + (result.HitLengthCap ? 0 : 1), result.DecoderSteps);
+        Assert.All(result.Tokens, id => Assert.False(tokenizer.IsSpecial(id), $"special token {id} emitted"));
+        Assert.Equal("en", result.Language);
+        Assert.Equal(TimeSpan.FromSeconds(2.5), result.AudioDuration);
+    }
+
+    [Fact]
+    public void GreedyDecodingStopsAtEndOfTextAndDetectsTheLanguage()
+    {
+        using var recognizer = GeneratedWhisperModels.Open(GeneratedWhisperModels.Steered, new WhisperOptions { Language = "auto", MaxNewTokens = 50 });
+        var partials = new List<string>();
+
+        var result = recognizer.Transcribe(WhisperFeatureExtractorTests.ReferenceSignal(), null, partials.Add, CancellationToken.None);
+
+        // begin_suppress_tokens forbids end-of-text as the first token, so exactly one token comes before it.
+        Assert.Equal("de", result.Language);
+        Assert.Single(result.Tokens);
+        Assert.False(result.HitLengthCap);
+        Assert.Equal(3, result.DecoderSteps); // [sot], [de, transcribe, notimestamps], [token]
+        Assert.Equal([result.Text], partials);
+        Assert.DoesNotContain(result.Tokens, id => recognizer.Model.Generation.BeginSuppressTokens.Contains(id));
+    }
+
+    [Fact]
+    public void ForcedLanguageMustExistInTheModel()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => GeneratedWhisperModels.SharedRandomRecognizer.Transcribe(
+            new float[16_000], new WhisperDecodingOptions("xx"), null, CancellationToken.None));
+        Assert.Contains("'xx'", ex.Message);
+    }
+
+    [Fact]
+    public void CancelledTokenStopsTheDecode()
+    {
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        Assert.ThrowsAny<OperationCanceledException>(() =>
+            GeneratedWhisperModels.SharedRandomRecognizer.Transcribe(new float[16_000], null, null, cts.Token));
+    }
+
+    [Fact]
+    public void HundredUtterancesDoNotGrowMemory()
+    {
+        var recognizer = GeneratedWhisperModels.SharedRandomRecognizer;
+        var audio = WhisperFeatureExtractorTests.ReferenceSignal()[..16_000];
+        var decoding = new WhisperDecodingOptions("en", MaxNewTokens: 6);
+        for (var i = 0; i < 10; i++)
+        {
+            recognizer.Transcribe(audio, decoding, null, CancellationToken.None);
+        }
+
+        var managedBefore = GC.GetTotalMemory(forceFullCollection: true);
+        var privateBefore = Process.GetCurrentProcess().PrivateMemorySize64;
+        for (var i = 0; i < 100; i++)
+        {
+            recognizer.Transcribe(audio, decoding, null, CancellationToken.None);
+        }
+
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        var managedGrowth = GC.GetTotalMemory(forceFullCollection: true) - managedBefore;
+        var privateGrowth = Process.GetCurrentProcess().PrivateMemorySize64 - privateBefore;
+
+        // A leaked decoder cache is ~0.4 MB per utterance here (2 layers x 4 tensors, 1500 x 64 floats each).
+        Assert.True(managedGrowth < 4 * 1024 * 1024, $"managed heap grew {managedGrowth / 1024} KiB");
+        Assert.True(privateGrowth < 24 * 1024 * 1024, $"private bytes grew {privateGrowth / 1024} KiB");
+    }
+}
