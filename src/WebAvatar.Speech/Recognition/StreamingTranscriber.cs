@@ -33,6 +33,8 @@ public sealed class StreamingTranscriber : IAudioInputSink, IAsyncDisposable
     private readonly List<VoiceActivityEvent> _vadEvents = new(4);
     private readonly float[] _piece = new float[PieceSamples];
     private readonly CancellationTokenSource _stop = new();
+    private readonly Lock _eventGate = new();
+    private int _openUtterance;
     private Task _lastDecode = Task.CompletedTask;
     private CancellationTokenSource? _partialCancel;
     private long _utteranceStart;
@@ -206,11 +208,21 @@ public sealed class StreamingTranscriber : IAudioInputSink, IAsyncDisposable
                 _utterance.Clear();
                 _utteranceStart = _history.CopySince(e.SamplePosition - _preRollSamples, _utterance);
                 _lastPartialTicks = _time.GetTimestamp();
-                _events.Writer.TryWrite(new SpeechStartedEvent(_utteranceId, e.SamplePosition));
+                lock (_eventGate)
+                {
+                    _openUtterance = _utteranceId;
+                    _events.Writer.TryWrite(new SpeechStartedEvent(_utteranceId, e.SamplePosition));
+                }
             }
             else
             {
-                _events.Writer.TryWrite(new SpeechEndedEvent(_utteranceId, e.SamplePosition));
+                // Under the gate so no partial of this utterance can follow its end event.
+                lock (_eventGate)
+                {
+                    _openUtterance = 0;
+                    _events.Writer.TryWrite(new SpeechEndedEvent(_utteranceId, e.SamplePosition));
+                }
+
                 _utterance.Truncate((int)(e.SamplePosition + _tailSamples - _utteranceStart));
                 StartFinal(token);
             }
@@ -241,9 +253,12 @@ public sealed class StreamingTranscriber : IAudioInputSink, IAsyncDisposable
                 try
                 {
                     var result = recognizer.Transcribe(audio.AsSpan(0, length), null, null, partialToken);
-                    if (id == _utteranceId && result.Text.Length > 0)
+                    lock (_eventGate)
                     {
-                        _events.Writer.TryWrite(new PartialTranscriptEvent(id, position, result.Text));
+                        if (id == _openUtterance && result.Text.Length > 0)
+                        {
+                            _events.Writer.TryWrite(new PartialTranscriptEvent(id, position, result.Text));
+                        }
                     }
                 }
                 catch (OperationCanceledException)
