@@ -26,7 +26,7 @@ while [ $# -gt 0 ]; do
     --piper) PIPER_VOICE="$2"; shift 2 ;;
     --no-wav2lip) WAV2LIP=0; shift ;;
     --no-yunet) YUNET=0; shift ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
     *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
   esac
 done

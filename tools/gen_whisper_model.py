@@ -271,6 +271,7 @@ def main():
     p.add_argument("--n-mels", type=int, default=80)
     p.add_argument("--text-vocab", type=int, default=400, help="regular (non-special) tokens, >= 300")
     p.add_argument("--seed", type=int, default=1234)
+    p.add_argument("--english-only", action="store_true", help="mark the model English-only (like *.en): no language/task prompt")
     p.add_argument("--logit-bias", action="append", default=[], metavar="TOKEN=VALUE",
                    help="adds VALUE to the logit of TOKEN (e.g. '<|endoftext|>=40') to steer decoding in tests")
     args = p.parse_args()
@@ -331,7 +332,7 @@ def main():
         "eos_token_id": eot,
         "pad_token_id": eot,
         "bos_token_id": eot,
-        "is_multilingual": True,
+        "is_multilingual": not args.english_only,
         "lang_to_id": {f"<|{lang}|>": added[f"<|{lang}|>"] for lang in LANGUAGES},
         "task_to_id": {"transcribe": added["<|transcribe|>"], "translate": added["<|translate|>"]},
         "no_timestamps_token_id": added["<|notimestamps|>"],

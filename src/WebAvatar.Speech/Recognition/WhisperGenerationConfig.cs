@@ -3,7 +3,8 @@ using System.Text.Json;
 namespace WebAvatar.Speech.Recognition;
 
 /// <summary>The parts of a model's <c>generation_config.json</c> that greedy decoding honours.</summary>
-public sealed record WhisperGenerationConfig(IReadOnlyList<int> SuppressTokens, IReadOnlyList<int> BeginSuppressTokens, int? MaxLength)
+/// <param name="IsMultilingual">False for English-only (*.en) models, whose prompt has no language or task token.</param>
+public sealed record WhisperGenerationConfig(IReadOnlyList<int> SuppressTokens, IReadOnlyList<int> BeginSuppressTokens, int? MaxLength, bool IsMultilingual = true)
 {
     public static WhisperGenerationConfig Empty { get; } = new([], [], null);
 
@@ -23,7 +24,8 @@ public sealed record WhisperGenerationConfig(IReadOnlyList<int> SuppressTokens, 
             return new WhisperGenerationConfig(
                 ReadIds(root, "suppress_tokens"),
                 ReadIds(root, "begin_suppress_tokens"),
-                root.TryGetProperty("max_length", out var max) && max.ValueKind == JsonValueKind.Number ? max.GetInt32() : null);
+                root.TryGetProperty("max_length", out var max) && max.ValueKind == JsonValueKind.Number ? max.GetInt32() : null,
+                !root.TryGetProperty("is_multilingual", out var multilingual) || multilingual.ValueKind != JsonValueKind.False);
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
         {

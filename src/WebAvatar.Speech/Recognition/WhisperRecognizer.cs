@@ -46,8 +46,9 @@ public sealed class WhisperRecognizer : IDisposable
             _suppressedAtBegin[id] = true;
         }
 
-        _languageCodes = tokenizer.Languages.OrderBy(p => p.Value).Select(p => p.Key).ToArray();
-        _languageIds = tokenizer.Languages.OrderBy(p => p.Value).Select(p => p.Value).ToArray();
+        var languages = model.Generation.IsMultilingual ? tokenizer.Languages.OrderBy(p => p.Value).ToArray() : [];
+        _languageCodes = languages.Select(p => p.Key).ToArray();
+        _languageIds = languages.Select(p => p.Value).ToArray();
     }
 
     public WhisperOnnxModel Model => _model;

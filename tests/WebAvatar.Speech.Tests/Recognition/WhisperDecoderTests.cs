@@ -71,6 +71,20 @@ public class WhisperDecoderTests
     }
 
     [Fact]
+    public void EnglishOnlyModelsGetNoLanguageOrTaskInThePrompt()
+    {
+        var dir = GeneratedWhisperModels.Generate("whisper-tiny-en", "--english-only", "--logit-bias", "<|endoftext|>=60");
+        using var recognizer = GeneratedWhisperModels.Open(dir, new WhisperOptions { Language = "auto" });
+
+        var result = recognizer.Transcribe(new float[16_000], null, null, CancellationToken.None);
+
+        Assert.False(recognizer.Model.Generation.IsMultilingual);
+        Assert.Equal(2, result.DecoderSteps); // [sot, notimestamps], [token]
+        Assert.Single(result.Tokens);
+        Assert.Equal(string.Empty, result.Language);
+    }
+
+    [Fact]
     public void ForcedLanguageMustExistInTheModel()
     {
         var ex = Assert.Throws<ArgumentException>(() => GeneratedWhisperModels.SharedRandomRecognizer.Transcribe(
