@@ -1,6 +1,3 @@
-using System.Numerics;
-using System.Runtime.InteropServices;
-
 namespace WebAvatar.Speech.Recognition;
 
 /// <summary>
@@ -18,10 +15,7 @@ public sealed class WhisperFeatureExtractor
 
     private const int Bins = FftSize / 2 + 1;
     private readonly double[] _window = new double[FftSize];
-
-    // Windowed DFT basis, bin-major: _cos[k * FftSize + n] = w[n] cos(2 pi k n / N); likewise for sin.
-    private readonly double[] _cos = new double[Bins * FftSize];
-    private readonly double[] _sin = new double[Bins * FftSize];
+    private readonly MixedRadixFft _fft = new(FftSize);
     private readonly MelFilterBank _mel;
 
     public WhisperFeatureExtractor(int melBins = 80)
@@ -31,16 +25,6 @@ public sealed class WhisperFeatureExtractor
         for (var n = 0; n < FftSize; n++)
         {
             _window[n] = 0.5 - 0.5 * Math.Cos(2 * Math.PI * n / FftSize);
-        }
-
-        for (var k = 0; k < Bins; k++)
-        {
-            for (var n = 0; n < FftSize; n++)
-            {
-                var angle = 2 * Math.PI * ((long)k * n % FftSize) / FftSize;
-                _cos[k * FftSize + n] = _window[n] * Math.Cos(angle);
-                _sin[k * FftSize + n] = _window[n] * Math.Sin(angle);
-            }
         }
 
         _mel = new MelFilterBank(melBins, FftSize, SampleRate, 0, 8000);
@@ -68,6 +52,9 @@ public sealed class WhisperFeatureExtractor
         }
 
         Span<double> frame = stackalloc double[FftSize];
+        Span<double> imaginary = stackalloc double[FftSize];
+        Span<double> scratchRe = stackalloc double[FftSize];
+        Span<double> scratchIm = stackalloc double[FftSize];
         Span<double> power = stackalloc double[Bins];
         var maxLog = double.NegativeInfinity;
         const double silentLog = -10.0; // log10(1e-10): every frame that only sees the zero padding
@@ -76,7 +63,7 @@ public sealed class WhisperFeatureExtractor
             var hasSignal = FillFrame(audio, t * HopLength - FftSize / 2, frame);
             if (hasSignal)
             {
-                PowerSpectrum(frame, power);
+                PowerSpectrum(frame, imaginary, scratchRe, scratchIm, power);
             }
 
             for (var m = 0; m < MelBins; m++)
@@ -131,29 +118,18 @@ public sealed class WhisperFeatureExtractor
         return any;
     }
 
-    private void PowerSpectrum(ReadOnlySpan<double> frame, Span<double> power)
+    private void PowerSpectrum(Span<double> frame, Span<double> imaginary, Span<double> scratchRe, Span<double> scratchIm, Span<double> power)
     {
-        var x = MemoryMarshal.Cast<double, Vector<double>>(frame);
+        for (var n = 0; n < FftSize; n++)
+        {
+            frame[n] *= _window[n];
+        }
+
+        imaginary.Clear();
+        _fft.Forward(frame, imaginary, scratchRe, scratchIm);
         for (var k = 0; k < Bins; k++)
         {
-            var c = MemoryMarshal.Cast<double, Vector<double>>(_cos.AsSpan(k * FftSize, FftSize));
-            var s = MemoryMarshal.Cast<double, Vector<double>>(_sin.AsSpan(k * FftSize, FftSize));
-            var re = Vector<double>.Zero;
-            var im = Vector<double>.Zero;
-            for (var i = 0; i < x.Length; i++)
-            {
-                re += x[i] * c[i];
-                im += x[i] * s[i];
-            }
-
-            double r = Vector.Sum(re), m = Vector.Sum(im);
-            for (var n = x.Length * Vector<double>.Count; n < FftSize; n++)
-            {
-                r += frame[n] * _cos[k * FftSize + n];
-                m += frame[n] * _sin[k * FftSize + n];
-            }
-
-            power[k] = r * r + m * m;
+            power[k] = (frame[k] * frame[k]) + (imaginary[k] * imaginary[k]);
         }
     }
 }
