@@ -46,6 +46,10 @@ internal static class OnnxSessionFactory
         {
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+
+            // The arena grows in power-of-two steps as the decoder cache changes size every step and keeps
+            // what it took; plain allocations hold a long-running process' memory flat.
+            EnableCpuMemArena = false,
         };
         if (intraOpThreads > 0)
         {
