@@ -51,6 +51,8 @@ internal static class OnnxSessionFactory
             // what it took; plain allocations hold a long-running process' memory flat.
             EnableCpuMemArena = false,
         };
+        // Worker threads that spin while idle steal cores from the render and encode loops of the same process.
+        options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         if (intraOpThreads > 0)
         {
             options.IntraOpNumThreads = intraOpThreads;

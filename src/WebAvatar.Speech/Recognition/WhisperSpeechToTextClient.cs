@@ -32,40 +32,61 @@ public sealed class WhisperSpeechToTextClient(WhisperEngine engine) : ISpeechToT
         var responseId = Guid.NewGuid().ToString("N");
         var partials = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         var previous = string.Empty;
+
+        // Cancelled when the caller stops enumerating early, so the decode does not run on unobserved.
+        using var abandon = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var decode = Task.Run(
             () =>
             {
                 try
                 {
-                    return recognizer.Transcribe(audio, ToDecoding(options), text => partials.Writer.TryWrite(text), cancellationToken);
+                    return recognizer.Transcribe(audio, ToDecoding(options), text => partials.Writer.TryWrite(text), abandon.Token);
                 }
                 finally
                 {
                     partials.Writer.TryComplete();
                 }
             },
-            cancellationToken);
+            abandon.Token);
 
-        await foreach (var text in partials.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        try
         {
-            var delta = text.StartsWith(previous, StringComparison.Ordinal) ? text[previous.Length..] : text;
-            previous = text;
-            if (delta.Length > 0)
+            await foreach (var text in partials.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
-                yield return new SpeechToTextResponseUpdate(delta) { Kind = SpeechToTextResponseUpdateKind.TextUpdating, ResponseId = responseId };
+                var delta = text.StartsWith(previous, StringComparison.Ordinal) ? text[previous.Length..] : text;
+                previous = text;
+                if (delta.Length > 0)
+                {
+                    yield return new SpeechToTextResponseUpdate(delta) { Kind = SpeechToTextResponseUpdateKind.TextUpdating, ResponseId = responseId };
+                }
+            }
+
+            var result = await decode.ConfigureAwait(false);
+            yield return new SpeechToTextResponseUpdate(result.Text)
+            {
+                Kind = SpeechToTextResponseUpdateKind.TextUpdated,
+                ResponseId = responseId,
+                StartTime = TimeSpan.Zero,
+                EndTime = result.AudioDuration,
+                ModelId = _metadata.DefaultModelId,
+                RawRepresentation = result,
+            };
+        }
+        finally
+        {
+            if (!decode.IsCompleted)
+            {
+                await abandon.CancelAsync().ConfigureAwait(false);
+                try
+                {
+                    await decode.ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Expected: we cancelled it.
+                }
             }
         }
-
-        var result = await decode.ConfigureAwait(false);
-        yield return new SpeechToTextResponseUpdate(result.Text)
-        {
-            Kind = SpeechToTextResponseUpdateKind.TextUpdated,
-            ResponseId = responseId,
-            StartTime = TimeSpan.Zero,
-            EndTime = result.AudioDuration,
-            ModelId = _metadata.DefaultModelId,
-            RawRepresentation = result,
-        };
     }
 
     public object? GetService(Type serviceType, object? serviceKey = null) =>
