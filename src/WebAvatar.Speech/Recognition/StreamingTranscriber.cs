@@ -12,7 +12,8 @@ namespace WebAvatar.Speech.Recognition;
 /// blocks; <see cref="RunAsync"/> runs the VAD over it, keeps the utterance (with pre-roll) and re-decodes the growing
 /// utterance for partials at most every <see cref="WhisperOptions.PartialIntervalMs"/>, never two decodes at once, and
 /// decodes the whole utterance at its end (or at the 30 s cap). Decoding runs off the VAD loop, so barge-in detection
-/// never waits for Whisper. Without a recogniser only the speech start/end events are produced. One per session.
+/// never waits for Whisper, and a final may arrive after the next utterance has started (match by UtteranceId).
+/// Without a recogniser the finals are empty (barge-in still works). One per session; owns its detector.
 /// </summary>
 public sealed class StreamingTranscriber : IAudioInputSink, IAsyncDisposable
 {
@@ -42,6 +43,7 @@ public sealed class StreamingTranscriber : IAudioInputSink, IAsyncDisposable
     private long _lastPartialTicks;
     private long _droppedChunks;
     private Task? _run;
+    private int _disposed;
 
     public StreamingTranscriber(
         VoiceActivityDetector vad,
@@ -111,8 +113,14 @@ public sealed class StreamingTranscriber : IAudioInputSink, IAsyncDisposable
         return _run;
     }
 
+    /// <summary>Stops the run (no final for an utterance in progress), waits for it and releases the detector.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         _input.Writer.TryComplete();
         await _stop.CancelAsync().ConfigureAwait(false);
         if (_run is not null)
@@ -126,6 +134,7 @@ public sealed class StreamingTranscriber : IAudioInputSink, IAsyncDisposable
         }
 
         _vad.Dispose();
+        _partialCancel?.Dispose();
         _stop.Dispose();
     }
 

@@ -35,6 +35,10 @@ public sealed class WhisperOptions
     [Range(1, 30)]
     public int MaxUtteranceSeconds { get; set; } = 30;
 
+    /// <summary>Utterances decoded at the same time across all sessions; more wait (each decode already uses every core).</summary>
+    [Range(1, 64)]
+    public int MaxConcurrentDecodes { get; set; } = 2;
+
     /// <summary>ONNX Runtime intra-op threads (0 = runtime default).</summary>
     [Range(0, 256)]
     public int IntraOpThreads { get; set; }

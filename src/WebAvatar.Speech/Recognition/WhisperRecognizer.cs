@@ -21,12 +21,14 @@ public sealed class WhisperRecognizer : IDisposable
     private readonly bool[] _suppressedAtBegin;
     private readonly int[] _languageIds;
     private readonly string[] _languageCodes;
+    private readonly SemaphoreSlim _decodeSlots;
 
     public WhisperRecognizer(WhisperOnnxModel model, WhisperOptions options)
     {
         _model = model;
         _options = options;
         _features = new WhisperFeatureExtractor(model.MelBins);
+        _decodeSlots = new SemaphoreSlim(options.MaxConcurrentDecodes, options.MaxConcurrentDecodes);
         var tokenizer = model.Tokenizer;
         var vocab = tokenizer.VocabularySize;
         _suppressed = new bool[vocab];
@@ -56,7 +58,8 @@ public sealed class WhisperRecognizer : IDisposable
     /// <summary>
     /// Transcribes 16 kHz mono audio in [-1, 1] (longer than 30 s is trimmed). <paramref name="onText"/> receives the
     /// transcript so far after each token (on the calling thread). Cancellation stops the encoder or the next step
-    /// and throws <see cref="OperationCanceledException"/>.
+    /// and throws <see cref="OperationCanceledException"/>. Waits (blocking) while
+    /// <see cref="WhisperOptions.MaxConcurrentDecodes"/> other decodes run.
     /// </summary>
     public WhisperTranscription Transcribe(
         ReadOnlySpan<float> audio,
@@ -64,7 +67,29 @@ public sealed class WhisperRecognizer : IDisposable
         Action<string>? onText,
         CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
+        _decodeSlots.Wait(cancellationToken);
+        try
+        {
+            return TranscribeCore(audio, decoding, onText, cancellationToken);
+        }
+        finally
+        {
+            _decodeSlots.Release();
+        }
+    }
+
+    public void Dispose()
+    {
+        _model.Dispose();
+        _decodeSlots.Dispose();
+    }
+
+    private WhisperTranscription TranscribeCore(
+        ReadOnlySpan<float> audio,
+        WhisperDecodingOptions? decoding,
+        Action<string>? onText,
+        CancellationToken cancellationToken)
+    {
         var tokenizer = _model.Tokenizer;
         var language = NormaliseLanguage(decoding?.Language ?? _options.Language);
         if (language is not null && _languageIds.Length > 0 && !tokenizer.Languages.ContainsKey(language))
@@ -146,8 +171,6 @@ public sealed class WhisperRecognizer : IDisposable
         var text = tokenizer.Decode(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(tokens)).Trim();
         return new WhisperTranscription(text, language ?? string.Empty, tokens, audioDuration, featureTime, encoderTime, decoderTime, steps, hitCap);
     }
-
-    public void Dispose() => _model.Dispose();
 
     private static string? NormaliseLanguage(string? language) =>
         string.IsNullOrWhiteSpace(language) || language.Equals("auto", StringComparison.OrdinalIgnoreCase) ? null : language.Trim().ToLowerInvariant();

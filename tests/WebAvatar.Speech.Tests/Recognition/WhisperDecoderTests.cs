@@ -84,6 +84,28 @@ public class WhisperDecoderTests
     }
 
     [Fact]
+    public async Task DecodesBeyondTheConcurrencyLimitWait()
+    {
+        using var recognizer = GeneratedWhisperModels.Open(GeneratedWhisperModels.Random, new WhisperOptions { MaxConcurrentDecodes = 1, MaxNewTokens = 3 });
+        using var firstIsDecoding = new ManualResetEventSlim();
+        using var releaseFirst = new ManualResetEventSlim();
+        var first = Task.Run(() => recognizer.Transcribe(new float[16_000], null, _ =>
+        {
+            firstIsDecoding.Set();
+            releaseFirst.Wait();
+        }, CancellationToken.None));
+        Assert.True(firstIsDecoding.Wait(TimeSpan.FromSeconds(60)));
+
+        using var giveUp = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        var second = Task.Run(() => recognizer.Transcribe(new float[16_000], null, null, giveUp.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => second);
+
+        releaseFirst.Set();
+        Assert.NotEmpty((await first).Tokens);
+        Assert.NotEmpty(recognizer.Transcribe(new float[16_000], null, null, CancellationToken.None).Tokens);
+    }
+
+    [Fact]
     public void ForcedLanguageMustExistInTheModel()
     {
         var ex = Assert.Throws<ArgumentException>(() => GeneratedWhisperModels.SharedRandomRecognizer.Transcribe(
