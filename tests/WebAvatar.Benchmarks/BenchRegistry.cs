@@ -10,5 +10,6 @@ internal static partial class BenchRegistry
         BenchCommands.Register("tts", TtsBench.RunAsync);
         BenchCommands.Register("webrtc-send", WebRtcSendPathBench.RunReportAsync);
         Wav2LipBench.Register();
+        WhisperBench.Register();
     }
 }

@@ -1,0 +1,344 @@
+using System.Buffers;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using WebAvatar.Media;
+using WebAvatar.Speech.Vad;
+
+namespace WebAvatar.Speech.Recognition;
+
+/// <summary>
+/// Turns one microphone stream into transcription events. <see cref="Write"/> copies 16 kHz PCM into a queue and never
+/// blocks; <see cref="RunAsync"/> runs the VAD over it, keeps the utterance (with pre-roll) and re-decodes the growing
+/// utterance for partials at most every <see cref="WhisperOptions.PartialIntervalMs"/>, never two decodes at once, and
+/// decodes the whole utterance at its end (or at the 30 s cap). Decoding runs off the VAD loop, so barge-in detection
+/// never waits for Whisper, and a final may arrive after the next utterance has started (match by UtteranceId).
+/// Without a recogniser the finals are empty (barge-in still works). One per session; owns its detector.
+/// </summary>
+public sealed class StreamingTranscriber : IAudioInputSink, IAsyncDisposable
+{
+    private const int PieceSamples = 512;
+    private const int QueueCapacity = 1000;
+
+    private readonly VoiceActivityDetector _vad;
+    private readonly WhisperRecognizer? _recognizer;
+    private readonly WhisperOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Channel<(short[] Buffer, int Length)> _input;
+    private readonly Channel<TranscriptionEvent> _events = Channel.CreateUnbounded<TranscriptionEvent>(new UnboundedChannelOptions { SingleWriter = false });
+    private readonly AudioHistory _history;
+    private readonly UtteranceBuffer _utterance;
+    private readonly int _preRollSamples;
+    private readonly int _tailSamples = MediaTiming.PipelineSampleRate / 10;
+    private readonly List<VoiceActivityEvent> _vadEvents = new(4);
+    private readonly float[] _piece = new float[PieceSamples];
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Lock _eventGate = new();
+    private int _openUtterance;
+    private Task _lastDecode = Task.CompletedTask;
+    private CancellationTokenSource? _partialCancel;
+    private long _utteranceStart;
+    private int _utteranceId;
+    private long _lastPartialTicks;
+    private long _droppedChunks;
+    private Task? _run;
+    private int _disposed;
+
+    public StreamingTranscriber(
+        VoiceActivityDetector vad,
+        WhisperRecognizer? recognizer,
+        WhisperOptions options,
+        VadOptions vadOptions,
+        TimeProvider? timeProvider = null,
+        ILogger? logger = null)
+    {
+        _vad = vad;
+        _recognizer = recognizer;
+        _options = options;
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? NullLogger.Instance;
+        _preRollSamples = vadOptions.PreRollMs * MediaTiming.PipelineSampleRate / 1000;
+        _history = new AudioHistory(_preRollSamples + (vadOptions.MinSpeechMs + 1000) * MediaTiming.PipelineSampleRate / 1000);
+        _utterance = new UtteranceBuffer(options.MaxUtteranceSeconds * MediaTiming.PipelineSampleRate);
+        _input = Channel.CreateBounded<(short[], int)>(
+            new BoundedChannelOptions(QueueCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
+            dropped =>
+            {
+                ArrayPool<short>.Shared.Return(dropped.Item1);
+                Interlocked.Increment(ref _droppedChunks);
+            });
+    }
+
+    /// <summary>Transcription events in order. Completes when <see cref="RunAsync"/> ends.</summary>
+    public ChannelReader<TranscriptionEvent> Events => _events.Reader;
+
+    /// <summary>True while the user is speaking.</summary>
+    public bool IsSpeaking => _vad.IsSpeaking;
+
+    /// <summary>Audio chunks dropped because the processing loop fell more than ~1000 chunks behind.</summary>
+    public long DroppedChunks => Interlocked.Read(ref _droppedChunks);
+
+    /// <summary>Queues a copy of <paramref name="samples"/> (16 kHz mono); never blocks. The caller keeps the span.</summary>
+    public void Write(ReadOnlySpan<short> samples)
+    {
+        if (samples.IsEmpty)
+        {
+            return;
+        }
+
+        var buffer = ArrayPool<short>.Shared.Rent(samples.Length);
+        samples.CopyTo(buffer);
+        if (!_input.Writer.TryWrite((buffer, samples.Length)))
+        {
+            ArrayPool<short>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>No more audio: <see cref="RunAsync"/> finishes the current utterance and completes.</summary>
+    public void Complete() => _input.Writer.TryComplete();
+
+    /// <summary>
+    /// Processes queued audio until <see cref="Complete"/> (then drains, finalises and returns) or cancellation
+    /// (then returns without a final for the utterance in progress). Call once.
+    /// </summary>
+    public Task RunAsync(CancellationToken cancellationToken)
+    {
+        if (_run is not null)
+        {
+            throw new InvalidOperationException("StreamingTranscriber.RunAsync may only be called once.");
+        }
+
+        _run = RunCoreAsync(cancellationToken);
+        return _run;
+    }
+
+    /// <summary>Stops the run (no final for an utterance in progress), waits for it and releases the detector.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        _input.Writer.TryComplete();
+        await _stop.CancelAsync().ConfigureAwait(false);
+        if (_run is not null)
+        {
+            await _run.ConfigureAwait(false);
+        }
+
+        while (_input.Reader.TryRead(out var chunk))
+        {
+            ArrayPool<short>.Shared.Return(chunk.Buffer);
+        }
+
+        _vad.Dispose();
+        _partialCancel?.Dispose();
+        _stop.Dispose();
+    }
+
+    private async Task RunCoreAsync(CancellationToken cancellationToken)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token);
+        var token = linked.Token;
+        try
+        {
+            await foreach (var (buffer, length) in _input.Reader.ReadAllAsync(token).ConfigureAwait(false))
+            {
+                try
+                {
+                    Process(buffer.AsSpan(0, length), token);
+                }
+                finally
+                {
+                    ArrayPool<short>.Shared.Return(buffer);
+                }
+            }
+
+            _vadEvents.Clear();
+            _vad.ForceEnd(_vadEvents);
+            HandleVadEvents(token);
+            await WaitForDecodesAsync().ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            _partialCancel?.Cancel();
+            await WaitForDecodesAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _events.Writer.TryComplete();
+        }
+    }
+
+    private void Process(ReadOnlySpan<short> samples, CancellationToken token)
+    {
+        while (!samples.IsEmpty)
+        {
+            var n = Math.Min(samples.Length, PieceSamples);
+            var piece = _piece.AsSpan(0, n);
+            for (var i = 0; i < n; i++)
+            {
+                piece[i] = samples[i] / 32768f;
+            }
+
+            samples = samples[n..];
+            var wasSpeaking = _vad.IsSpeaking;
+            _history.Append(piece);
+            if (wasSpeaking)
+            {
+                _utterance.Append(piece);
+            }
+
+            _vadEvents.Clear();
+            _vad.Process(piece, _vadEvents);
+            if (_vad.IsSpeaking && _utterance.IsFull && _vadEvents.Count == 0)
+            {
+                _logger.LogInformation("Utterance reached {Seconds} s: cutting it", _options.MaxUtteranceSeconds);
+                _vad.ForceEnd(_vadEvents);
+            }
+
+            HandleVadEvents(token);
+            if (_vad.IsSpeaking)
+            {
+                MaybeStartPartial(token);
+            }
+        }
+    }
+
+    private void HandleVadEvents(CancellationToken token)
+    {
+        foreach (var e in _vadEvents)
+        {
+            if (e.Kind == VoiceActivityKind.SpeechStart)
+            {
+                _utteranceId++;
+                _utterance.Clear();
+                _utteranceStart = _history.CopySince(e.SamplePosition - _preRollSamples, _utterance);
+                _lastPartialTicks = _time.GetTimestamp();
+                lock (_eventGate)
+                {
+                    _openUtterance = _utteranceId;
+                    _events.Writer.TryWrite(new SpeechStartedEvent(_utteranceId, e.SamplePosition));
+                }
+            }
+            else
+            {
+                // Under the gate so no partial of this utterance can follow its end event.
+                lock (_eventGate)
+                {
+                    _openUtterance = 0;
+                    _events.Writer.TryWrite(new SpeechEndedEvent(_utteranceId, e.SamplePosition));
+                }
+
+                _utterance.Truncate((int)(e.SamplePosition + _tailSamples - _utteranceStart));
+                StartFinal(token);
+            }
+        }
+    }
+
+    private void MaybeStartPartial(CancellationToken token)
+    {
+        if (_recognizer is null || !_lastDecode.IsCompleted || _utterance.Length < MediaTiming.PipelineSampleRate / 2
+            || _time.GetElapsedTime(_lastPartialTicks) < TimeSpan.FromMilliseconds(_options.PartialIntervalMs))
+        {
+            return;
+        }
+
+        _lastPartialTicks = _time.GetTimestamp();
+        var id = _utteranceId;
+        var position = _utteranceStart + _utterance.Length;
+        var audio = ArrayPool<float>.Shared.Rent(_utterance.Length);
+        var length = _utterance.Length;
+        _utterance.Samples.CopyTo(audio);
+        _partialCancel?.Dispose();
+        _partialCancel = CancellationTokenSource.CreateLinkedTokenSource(token);
+        var partialToken = _partialCancel.Token;
+        var recognizer = _recognizer;
+        _lastDecode = Task.Run(
+            () =>
+            {
+                try
+                {
+                    var result = recognizer.Transcribe(audio.AsSpan(0, length), null, null, partialToken);
+                    lock (_eventGate)
+                    {
+                        if (id == _openUtterance && result.Text.Length > 0)
+                        {
+                            _events.Writer.TryWrite(new PartialTranscriptEvent(id, position, result.Text));
+                        }
+                    }
+                }
+                catch (OperationCanceledException)
+                {
+                    // Superseded by the final decode or shut down.
+                }
+                catch (Exception ex)
+                {
+                    _logger.LogWarning(ex, "Partial transcription failed");
+                }
+                finally
+                {
+                    ArrayPool<float>.Shared.Return(audio);
+                }
+            },
+            CancellationToken.None);
+    }
+
+    private void StartFinal(CancellationToken token)
+    {
+        var id = _utteranceId;
+        var start = _utteranceStart;
+        var end = _utteranceStart + _utterance.Length;
+        if (_recognizer is null)
+        {
+            _events.Writer.TryWrite(new FinalTranscriptEvent(id, end, string.Empty, start, null));
+            return;
+        }
+
+        _partialCancel?.Cancel();
+        var audio = ArrayPool<float>.Shared.Rent(Math.Max(1, _utterance.Length));
+        var length = _utterance.Length;
+        _utterance.Samples.CopyTo(audio);
+        _utterance.Clear();
+        var previous = _lastDecode;
+        var recognizer = _recognizer;
+        _lastDecode = Task.Run(
+            async () =>
+            {
+                try
+                {
+                    await previous.ConfigureAwait(false);
+                    var result = recognizer.Transcribe(audio.AsSpan(0, length), null, null, token);
+                    _events.Writer.TryWrite(new FinalTranscriptEvent(id, end, result.Text, start, result));
+                }
+                catch (OperationCanceledException)
+                {
+                    // Session ended before the utterance was decoded.
+                }
+                catch (Exception ex)
+                {
+                    _logger.LogError(ex, "Transcription of utterance {Id} failed", id);
+                    _events.Writer.TryWrite(new FinalTranscriptEvent(id, end, string.Empty, start, null));
+                }
+                finally
+                {
+                    ArrayPool<float>.Shared.Return(audio);
+                }
+            },
+            CancellationToken.None);
+    }
+
+    private async Task WaitForDecodesAsync()
+    {
+        try
+        {
+            await _lastDecode.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Nothing left to report.
+        }
+    }
+}

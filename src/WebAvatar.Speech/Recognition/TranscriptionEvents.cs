@@ -1,0 +1,20 @@
+namespace WebAvatar.Speech.Recognition;
+
+/// <summary>
+/// What a <see cref="StreamingTranscriber"/> reports. Sample positions count 16 kHz samples from the first sample
+/// written to the transcriber; <see cref="UtteranceId"/> numbers utterances from 1.
+/// </summary>
+public abstract record TranscriptionEvent(int UtteranceId, long SamplePosition);
+
+/// <summary>The user started speaking (at the onset, reported ~min-speech later): the cue for barge-in.</summary>
+public sealed record SpeechStartedEvent(int UtteranceId, long SamplePosition) : TranscriptionEvent(UtteranceId, SamplePosition);
+
+/// <summary>The user stopped speaking (end of turn); the final transcript follows after decoding.</summary>
+public sealed record SpeechEndedEvent(int UtteranceId, long SamplePosition) : TranscriptionEvent(UtteranceId, SamplePosition);
+
+/// <summary>Interim transcript of the utterance so far; later partials and the final replace it.</summary>
+public sealed record PartialTranscriptEvent(int UtteranceId, long SamplePosition, string Text) : TranscriptionEvent(UtteranceId, SamplePosition);
+
+/// <summary>The transcript of a finished utterance (may be empty when nothing intelligible was said).</summary>
+public sealed record FinalTranscriptEvent(int UtteranceId, long SamplePosition, string Text, long StartSample, WhisperTranscription? Details)
+    : TranscriptionEvent(UtteranceId, SamplePosition);

@@ -1,0 +1,48 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace WebAvatar.Speech.Recognition;
+
+/// <summary>Speech recognition settings (configuration section "Whisper").</summary>
+public sealed class WhisperOptions
+{
+    public const string SectionName = "Whisper";
+
+    /// <summary>A model folder (encoder_model*.onnx, decoder_model_merged*.onnx, tokenizer files). Empty: search <see cref="ModelsRoot"/>.</summary>
+    public string? ModelDirectory { get; set; }
+
+    /// <summary>Folder searched for <c>whisper-*</c> model folders.</summary>
+    [Required]
+    public string ModelsRoot { get; set; } = "models";
+
+    /// <summary>Preferred size when several are installed ("tiny", "base", "small"); the smallest found otherwise.</summary>
+    public string? PreferredSize { get; set; } = "base";
+
+    /// <summary>Prefer the int8 <c>*_quantized.onnx</c> files when both are present.</summary>
+    public bool PreferQuantized { get; set; }
+
+    /// <summary>ISO code ("en", "de") to force, or null/"auto" to detect per utterance.</summary>
+    public string? Language { get; set; } = "en";
+
+    /// <summary>Cap on generated tokens per utterance (Whisper's limit is 448 including the prompt).</summary>
+    [Range(1, 440)]
+    public int MaxNewTokens { get; set; } = 128;
+
+    /// <summary>Minimum time between two partial (interim) decodes of a growing utterance.</summary>
+    [Range(100, 10_000)]
+    public int PartialIntervalMs { get; set; } = 700;
+
+    /// <summary>Utterances are cut at this length (Whisper's window is 30 s).</summary>
+    [Range(1, 30)]
+    public int MaxUtteranceSeconds { get; set; } = 30;
+
+    /// <summary>Utterances decoded at the same time across all sessions; more wait (each decode already uses every core).</summary>
+    [Range(1, 64)]
+    public int MaxConcurrentDecodes { get; set; } = 2;
+
+    /// <summary>ONNX Runtime intra-op threads (0 = runtime default).</summary>
+    [Range(0, 256)]
+    public int IntraOpThreads { get; set; }
+
+    /// <summary>Run on CUDA when the provider is available; falls back to CPU with a log line.</summary>
+    public bool UseCuda { get; set; }
+}

@@ -1,0 +1,168 @@
+using Microsoft.Extensions.Options;
+using WebAvatar.Speech.Recognition;
+using WebAvatar.Speech.Tests.Vad;
+using WebAvatar.Speech.Vad;
+
+namespace WebAvatar.Speech.Tests.Recognition;
+
+public class StreamingTranscriberTests
+{
+    private const int Chunk = 320; // 20 ms, what the WebRTC path delivers
+
+    private static readonly Lazy<(float[] Audio, List<(long Start, long End)> Speech)> TwoTurns = new(() =>
+        SpeechTestAudio.Compose(
+            [SpeechTestAudio.Speak("Good morning, how are you?"), SpeechTestAudio.Speak("Tell me a joke.")],
+            [0.8, 1.0, 1.0]));
+
+    [Fact]
+    public async Task EachTurnGivesStartEndAndFinalInOrder()
+    {
+        var (audio, speech) = TwoTurns.Value;
+        var clock = new ManualTimeProvider();
+        await using var transcriber = Create(GeneratedWhisperModels.SharedRandomRecognizer, SileroOptions(), clock);
+        var run = transcriber.RunAsync(CancellationToken.None);
+
+        Feed(transcriber, audio, clock);
+        transcriber.Complete();
+        await run.WaitAsync(TimeSpan.FromSeconds(60));
+        var events = await ReadAll(transcriber);
+
+        // Decoding runs beside the VAD, so utterance 1's final may come after utterance 2 starts; per utterance the
+        // order is fixed, and finals come in utterance order.
+        Assert.Equal([1, 2], events.OfType<FinalTranscriptEvent>().Select(f => f.UtteranceId));
+        for (var i = 0; i < 2; i++)
+        {
+            var mine = events.Where(e => e.UtteranceId == i + 1 && e is not PartialTranscriptEvent).ToList();
+            Assert.Equal([typeof(SpeechStartedEvent), typeof(SpeechEndedEvent), typeof(FinalTranscriptEvent)], mine.Select(e => e.GetType()));
+            var started = (SpeechStartedEvent)mine[0];
+            var ended = (SpeechEndedEvent)mine[1];
+            var final = (FinalTranscriptEvent)mine[2];
+            Assert.InRange(started.SamplePosition, speech[i].Start - 1600, speech[i].Start + 1600);
+            Assert.InRange(ended.SamplePosition, speech[i].End - 1600, speech[i].End + 1600);
+
+            // The decoded audio starts 200 ms (pre-roll) before the onset and runs 100 ms past the end.
+            Assert.Equal(started.SamplePosition - 3200, final.StartSample);
+            Assert.Equal(ended.SamplePosition + 1600, final.SamplePosition);
+            Assert.NotNull(final.Details);
+            Assert.Equal((final.SamplePosition - final.StartSample) / 16_000.0, final.Details!.AudioDuration.TotalSeconds, 3);
+            Assert.False(string.IsNullOrWhiteSpace(final.Text));
+        }
+
+        // A partial never follows its utterance's end.
+        Assert.All(events.OfType<PartialTranscriptEvent>(), p =>
+            Assert.True(events.IndexOf(p) < events.FindIndex(e => e is SpeechEndedEvent && e.UtteranceId == p.UtteranceId)));
+    }
+
+    [Fact]
+    public async Task PartialsArriveWhileTheUserIsStillSpeaking()
+    {
+        var (audio, speech) = TwoTurns.Value;
+        await using var transcriber = Create(GeneratedWhisperModels.SharedRandomRecognizer, SileroOptions(), TimeProvider.System, partialMs: 300);
+        var run = transcriber.RunAsync(CancellationToken.None);
+
+        // Up to the middle of the first phrase (no end of speech yet), the speech part at the real-time pace.
+        var middle = (int)((speech[0].Start + speech[0].End) / 2);
+        var pcm = SpeechTestAudio.ToPcm16(audio);
+        transcriber.Write(pcm.AsSpan(0, (int)speech[0].Start));
+        for (var pos = (int)speech[0].Start; pos < middle; pos += Chunk)
+        {
+            transcriber.Write(pcm.AsSpan(pos, Math.Min(Chunk, middle - pos)));
+            await Task.Delay(20);
+        }
+
+        var seen = new List<TranscriptionEvent>();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (seen.LastOrDefault() is not PartialTranscriptEvent)
+        {
+            seen.Add(await transcriber.Events.ReadAsync(timeout.Token));
+        }
+
+        Assert.IsType<SpeechStartedEvent>(seen[0]);
+        var partial = (PartialTranscriptEvent)seen[^1];
+        Assert.Equal(1, partial.UtteranceId);
+        Assert.False(string.IsNullOrWhiteSpace(partial.Text));
+        Assert.True(transcriber.IsSpeaking);
+
+        Feed(transcriber, audio.AsSpan(middle), new ManualTimeProvider());
+        transcriber.Complete();
+        await run.WaitAsync(TimeSpan.FromSeconds(60));
+        var rest = await ReadAll(transcriber);
+        Assert.Equal(2, rest.OfType<FinalTranscriptEvent>().Count());
+    }
+
+    [Fact]
+    public async Task LongSpeechIsCutAtTheUtteranceCap()
+    {
+        // A loud tone counts as speech for the energy detector: 5 s of it with a 2 s cap.
+        var tone = new float[5 * 16_000];
+        for (var i = 0; i < tone.Length; i++)
+        {
+            tone[i] = 0.3f * MathF.Sin(i * 2 * MathF.PI * 300 / 16_000);
+        }
+
+        var vadOptions = new VadOptions { ModelPath = "/nonexistent/silero.onnx" };
+        var clock = new ManualTimeProvider();
+        await using var transcriber = Create(null, vadOptions, clock, maxSeconds: 2);
+        var run = transcriber.RunAsync(CancellationToken.None);
+        Feed(transcriber, tone, clock);
+        transcriber.Complete();
+        await run.WaitAsync(TimeSpan.FromSeconds(30));
+        var finals = (await ReadAll(transcriber)).OfType<FinalTranscriptEvent>().ToList();
+
+        Assert.True(finals.Count >= 2, $"{finals.Count} utterances");
+        Assert.All(finals, f => Assert.InRange(f.SamplePosition - f.StartSample, 1, 2 * 16_000));
+        Assert.All(finals, f => Assert.Equal(string.Empty, f.Text)); // no recogniser: endpoints only
+    }
+
+    [Fact]
+    public async Task CancellationEndsTheRunWithoutAFinal()
+    {
+        var (audio, speech) = TwoTurns.Value;
+        var clock = new ManualTimeProvider();
+        await using var transcriber = Create(null, SileroOptions(), clock);
+        using var cts = new CancellationTokenSource();
+        var run = transcriber.RunAsync(cts.Token);
+        Feed(transcriber, audio.AsSpan(0, (int)speech[0].End), clock);
+        while (!transcriber.IsSpeaking)
+        {
+            await Task.Delay(10);
+        }
+
+        await cts.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(30));
+        var events = await ReadAll(transcriber);
+
+        Assert.IsType<SpeechStartedEvent>(Assert.Single(events));
+        Assert.Throws<InvalidOperationException>(() => { _ = transcriber.RunAsync(CancellationToken.None); });
+    }
+
+    private static VadOptions SileroOptions() => new() { ModelPath = Path.Combine(TestPaths.RepoRoot, "models", "silero_vad_v5.onnx") };
+
+    private static StreamingTranscriber Create(WhisperRecognizer? recognizer, VadOptions vadOptions, TimeProvider clock, int partialMs = 100, int maxSeconds = 30)
+    {
+        var vad = new VoiceActivityDetectorFactory(Options.Create(vadOptions)).Create();
+        var options = new WhisperOptions { PartialIntervalMs = partialMs, MaxUtteranceSeconds = maxSeconds };
+        return new StreamingTranscriber(vad, recognizer, options, vadOptions, clock);
+    }
+
+    private static void Feed(StreamingTranscriber transcriber, ReadOnlySpan<float> audio, ManualTimeProvider clock)
+    {
+        var pcm = SpeechTestAudio.ToPcm16(audio);
+        for (var pos = 0; pos < pcm.Length; pos += Chunk)
+        {
+            transcriber.Write(pcm.AsSpan(pos, Math.Min(Chunk, pcm.Length - pos)));
+            clock.Advance(TimeSpan.FromMilliseconds(20));
+        }
+    }
+
+    private static async Task<List<TranscriptionEvent>> ReadAll(StreamingTranscriber transcriber)
+    {
+        var events = new List<TranscriptionEvent>();
+        await foreach (var e in transcriber.Events.ReadAllAsync())
+        {
+            events.Add(e);
+        }
+
+        return events;
+    }
+}
