@@ -27,7 +27,7 @@ public static class WebAvatarWebExtensions
         var services = builder.Services;
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
-        services.AddPipeline().AddSpeechSynthesis().AddWav2Lip().AddLipSync().AddMedia().AddWebRtcTransport();
+        services.AddPipeline().AddSpeechSynthesis().AddSpeechRecognition().AddWav2Lip().AddLipSync().AddMedia().AddWebRtcTransport();
         services.AddSingleton<IWebRtcSessionProvider, SessionWebRtcProvider>();
         services.AddOptions<LiveSessionOptions>().BindConfiguration(LiveSessionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<AvatarSessionManager>();

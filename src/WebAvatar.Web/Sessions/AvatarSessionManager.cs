@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using WebAvatar.Media.Rtmp;
 using WebAvatar.Media.Session;
 using WebAvatar.Pipeline.Session;
+using WebAvatar.Speech.Recognition;
 
 namespace WebAvatar.Web.Sessions;
 
@@ -14,6 +15,7 @@ namespace WebAvatar.Web.Sessions;
 public sealed partial class AvatarSessionManager(
     ConversationSessionFactory factory,
     SessionMediaEncoderFactory encoders,
+    StreamingTranscriberFactory transcribers,
     RtmpMirrorManager mirrors,
     IConfiguration configuration,
     IOptions<LiveSessionOptions> options,
@@ -22,6 +24,7 @@ public sealed partial class AvatarSessionManager(
 {
     private readonly ConcurrentDictionary<string, ConversationSession> _sessions = new();
     private readonly SemaphoreSlim _admission = new(1, 1);
+    private readonly ConcurrentDictionary<string, VoiceInputLoop> _voice = new();
 
     public IReadOnlyCollection<ConversationSession> Sessions => _sessions.Values.ToArray();
 
@@ -49,6 +52,9 @@ public sealed partial class AvatarSessionManager(
             session.Output = encoders.Create(session.Id);
             _sessions[session.Id] = session;
             session.Start();
+            var listening = new VoiceInputLoop(session, transcribers.Create(), logger);
+            _voice[session.Id] = listening;
+            listening.Start();
             LogCreated(logger, session.Id, session.RendererName, session.Llm.Provider);
             SessionsChanged?.Invoke();
             return session;
@@ -69,6 +75,11 @@ public sealed partial class AvatarSessionManager(
         if (_sessions.TryRemove(id, out var session))
         {
             await mirrors.StopAsync(id, null, CancellationToken.None);
+            if (_voice.TryRemove(id, out var listening))
+            {
+                await listening.DisposeAsync();
+            }
+
             await session.DisposeAsync();
             // Disposing the encoder completes every subscription, which closes the session's WebRTC peers.
             if (encoders.TryGet(id, out var encoder))

@@ -35,7 +35,7 @@ public sealed class AdminComponentTests : BunitContext, IAsyncLifetime
         Services.AddSingleton(_db.Services.GetRequiredService<StreamTargetStore>());
         Services.AddSingleton(_db.Services.GetRequiredService<AvatarLibrary>());
         Services.AddSingleton<IStreamMirrorController, UnavailableStreamMirrorController>();
-        var manager = new AvatarSessionManager(null!, null!, null!, new ConfigurationBuilder().Build(), Options.Create(new LiveSessionOptions()), NullLogger<AvatarSessionManager>.Instance);
+        var manager = new AvatarSessionManager(null!, null!, null!, null!, new ConfigurationBuilder().Build(), Options.Create(new LiveSessionOptions()), NullLogger<AvatarSessionManager>.Instance);
         Services.AddSingleton(new LiveSessionMonitor(manager));
     }
 
