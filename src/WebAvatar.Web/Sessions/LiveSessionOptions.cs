@@ -9,8 +9,4 @@ public sealed class LiveSessionOptions
     /// <summary>Concurrent live sessions this machine serves; the next one is refused with a clear message.</summary>
     [Range(1, 1000)]
     public int MaxSessions { get; set; } = 4;
-
-    /// <summary>A session whose page went away is closed after this idle time.</summary>
-    [Range(5, 86400)]
-    public int IdleTimeoutSeconds { get; set; } = 120;
 }

@@ -151,6 +151,8 @@ public sealed class EspeakTextToSpeechClientTests
     public async Task Cancelled_request_returns_at_once_while_another_session_holds_the_engine()
     {
         using var client = new EspeakTextToSpeechClient(maxTextLength: 20_000);
+        // Initialise the engine first so the long request below is surely the one holding it.
+        await client.GetAudioAsync("Warm up.");
         string longSentence = string.Join(' ', Enumerable.Repeat("and the story goes on and on without any stop", 50));
         var busy = client.GetAudioAsync(longSentence);
         await Task.Delay(50);

@@ -60,6 +60,31 @@ public class LiveAvatarTests
         }
     }
 
+    [Fact]
+    public async Task The_session_over_the_limit_is_refused_with_a_clear_message()
+    {
+        var micWav = ChromiumLauncher.MakeSpeechWav("Hello.");
+        await using var app = await AppProcess.StartAsync(new Dictionary<string, string> { ["WebRtc:UdpPort"] = "0", ["Sessions:MaxSessions"] = "1" });
+        var (playwright, browser) = await ChromiumLauncher.LaunchAsync(micWav);
+        try
+        {
+            var first = await browser.NewPageAsync();
+            await first.GotoAsync(app.BaseAddress.ToString());
+            await Assertions.Expect(first.Locator("#start-button")).ToBeEnabledAsync(new() { Timeout = 30_000 });
+
+            var second = await browser.NewPageAsync();
+            await second.GotoAsync(app.BaseAddress.ToString());
+            await Assertions.Expect(second.Locator("#session-error")).ToContainTextAsync("all 1 live sessions", new() { Timeout = 30_000 });
+            await Assertions.Expect(first.Locator("#start-button")).ToBeEnabledAsync();
+        }
+        finally
+        {
+            await browser.CloseAsync();
+            playwright.Dispose();
+            File.Delete(micWav);
+        }
+    }
+
     private static async Task<JsonElement> StatsAsync(IPage page)
     {
         var json = await page.EvaluateAsync<JsonElement>("avatarPage.stats()");

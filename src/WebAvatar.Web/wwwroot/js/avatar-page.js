@@ -22,10 +22,12 @@ window.avatarPage = (function () {
 
   async function stats() { return controller ? await controller.getStats() : null; }
 
+  function current() { return controller; }
+
   function peerUrl() { return controller ? controller.peerUrl : null; }
 
   async function close() { if (controller) { await controller.close(); controller = null; } }
 
   window.addEventListener('beforeunload', () => { if (controller) controller.close(); });
-  return { connect, setMic, stats, peerUrl, close };
+  return { connect, setMic, stats, peerUrl, controller: current, close };
 })();

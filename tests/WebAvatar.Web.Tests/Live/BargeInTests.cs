@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.Playwright;
+using WebAvatar.Web.Tests.Infrastructure;
+
+namespace WebAvatar.Web.Tests.Live;
+
+/// <summary>
+/// Barge-in through the live pipeline: Chromium's fake microphone starts speaking while the avatar talks;
+/// the page measures, on its own clock, the time from the mic's speech onset to the avatar's audio going
+/// silent for good at the browser (Silero VAD + cancel + flush + network + jitter buffer).
+/// </summary>
+public class BargeInTests
+{
+    private const string Monitor = """
+        async () => {
+          const pc = avatarPage.controller().pc;
+          const ctx = new AudioContext();
+          await ctx.resume();
+          const analyser = (track) => {
+            const a = ctx.createAnalyser(); a.fftSize = 256;
+            ctx.createMediaStreamSource(new MediaStream([track])).connect(a);
+            return a;
+          };
+          const remote = analyser(pc.getReceivers().find(r => r.track && r.track.kind === 'audio').track);
+          const mic = analyser(pc.getSenders().find(s => s.track && s.track.kind === 'audio').track);
+          const buf = new Float32Array(256);
+          const rms = (a) => { a.getFloatTimeDomainData(buf); let s = 0; for (const v of buf) s += v * v; return Math.sqrt(s / buf.length); };
+          const log = [];
+          const t0 = performance.now();
+          return await new Promise(resolve => {
+            const timer = setInterval(() => {
+              const t = performance.now() - t0;
+              log.push([t, rms(mic), rms(remote)]);
+              if (t > 9000) { clearInterval(timer); resolve(log); }
+            }, 5);
+          });
+        }
+        """;
+
+    [Fact]
+    public async Task Speaking_over_the_avatar_stops_its_audio_at_the_browser_within_300_ms()
+    {
+        var micWav = MakeDelayedSpeechWav(silenceSeconds: 4, "Stop please, I have a question for you.");
+        await using var app = await AppProcess.StartAsync(new Dictionary<string, string> { ["WebRtc:UdpPort"] = "0" });
+        var (playwright, browser) = await ChromiumLauncher.LaunchAsync(micWav);
+        try
+        {
+            var page = await browser.NewPageAsync();
+            await page.GotoAsync(app.BaseAddress.ToString());
+            await Assertions.Expect(page.Locator("#start-button")).ToBeEnabledAsync(new() { Timeout = 30_000 });
+            await page.Locator("#start-button").ClickAsync();
+            await Assertions.Expect(page.Locator("#connection-chip")).ToHaveTextAsync("connected", new() { Timeout = 15_000 });
+
+            await page.Locator("#say-exactly").CheckAsync();
+            await page.Locator("#message-input").FillAsync(
+                "This is a long answer that goes on and on, with many words and clauses, so that the person listening has plenty of time, " +
+                "more than enough time really, to interrupt the avatar while it is still talking about nothing in particular at all.");
+            await page.Locator("#send-button").ClickAsync();
+
+            var samples = await page.EvaluateAsync<JsonElement>(Monitor);
+            var log = samples.EnumerateArray().Select(e => (T: e[0].GetDouble(), Mic: e[1].GetDouble(), Avatar: e[2].GetDouble())).ToList();
+
+            const double micOn = 0.02, avatarOn = 0.01;
+            int onsetIndex = log.FindIndex(s => s.Mic > micOn);
+            Assert.True(onsetIndex > 0, "the fake microphone never spoke");
+            var onset = log[onsetIndex];
+            Assert.True(log.Take(onsetIndex).Count(s => s.Avatar > avatarOn) > 20, "the avatar was not talking when the user started speaking");
+            int lastAvatar = log.FindLastIndex(s => s.Avatar > avatarOn);
+            Assert.True(lastAvatar < log.Count - 200, "the avatar never went quiet: barge-in did not happen");
+            double stopMs = log[lastAvatar].T - onset.T;
+            Console.WriteLine($"barge-in: mic onset at {onset.T:F0} ms, avatar silent from {log[lastAvatar].T:F0} ms: {stopMs:F0} ms");
+            File.WriteAllText(Path.Combine(RepoPaths.Artifacts("bench"), "barge-in.txt"), $"{stopMs:F0} ms from speech onset to avatar audio stopping at the browser\n");
+            Assert.True(stopMs < 300, $"barge-in took {stopMs:F0} ms");
+            await Assertions.Expect(page.Locator("#state-chip")).Not.ToHaveTextAsync("Speaking");
+        }
+        finally
+        {
+            await browser.CloseAsync();
+            playwright.Dispose();
+            File.Delete(micWav);
+        }
+    }
+
+    /// <summary>Silence, then speech, then silence (Chromium loops the file; the pause keeps the loop out of the window).</summary>
+    private static string MakeDelayedSpeechWav(int silenceSeconds, string text)
+    {
+        var speech = ChromiumLauncher.MakeSpeechWav(text);
+        var path = Path.Combine(Path.GetTempPath(), $"webavatar-barge-{Guid.NewGuid():N}.wav");
+        var pad = Path.Combine(Path.GetTempPath(), $"webavatar-pad-{Guid.NewGuid():N}.wav");
+        Run("sox", "-n", "-r", "22050", "-c", "1", "-b", "16", pad, "trim", "0", silenceSeconds.ToString());
+        Run("sox", pad, speech, pad, pad, path);
+        File.Delete(pad);
+        File.Delete(speech);
+        return path;
+    }
+
+    private static void Run(string file, params string[] args)
+    {
+        using var process = Process.Start(new ProcessStartInfo(file, args) { UseShellExecute = false, RedirectStandardError = true })!;
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{file} failed: {process.StandardError.ReadToEnd()}");
+        }
+    }
+}
