@@ -11,6 +11,12 @@ public static class PcmAudioContent
 {
     public const string MarksKey = "webavatar.phonemeMarks";
 
+    /// <summary>On a TTS update's AdditionalProperties: milliseconds from the request to its first audio (double).</summary>
+    public const string FirstAudioMsKey = "webavatar.ttsFirstAudioMs";
+
+    /// <summary>On a TTS update's AdditionalProperties: synthesis time / audio duration so far (double).</summary>
+    public const string RealTimeFactorKey = "webavatar.ttsRtf";
+
     public static string MediaTypeFor(int sampleRate) => $"audio/pcm;rate={sampleRate}";
 
     public static DataContent Create(ReadOnlySpan<short> samples, int sampleRate, IReadOnlyList<PhonemeMark>? marks = null)

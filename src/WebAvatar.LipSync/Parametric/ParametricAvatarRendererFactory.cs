@@ -16,7 +16,7 @@ public sealed class ParametricAvatarRendererFactory : IAvatarRendererFactory
     private readonly ILogger _logger;
 
     public ParametricAvatarRendererFactory(IOptions<AvatarOptions> options, ILogger<ParametricAvatarRendererFactory>? logger = null)
-        : this(options.Value.CacheDirectory, options.Value.MotionSeed, FaceAnalyzer.DefaultCascadeDirectory, logger)
+        : this(AppPaths.Resolve(options.Value.CacheDirectory), options.Value.MotionSeed, FaceAnalyzer.DefaultCascadeDirectory, logger)
     {
     }
 

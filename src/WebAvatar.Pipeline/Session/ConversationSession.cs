@@ -32,6 +32,7 @@ public sealed partial class ConversationSession : IAsyncDisposable
     private readonly List<ChatMessage> _history = [];
     private readonly ConcurrentQueue<TranscriptEntry> _transcript = new();
     private readonly object _replyLock = new();
+    private readonly ConcurrentDictionary<string, double> _engineMetrics = new();
     private ActiveReply? _current;
     private ConversationState _state = ConversationState.Listening;
     private int _replyCounter;
@@ -95,6 +96,12 @@ public sealed partial class ConversationSession : IAsyncDisposable
 
     /// <summary>A reply failed (LLM unreachable, unsupported voice...): the message is meant for the user.</summary>
     public event Action<string>? ErrorRaised;
+
+    /// <summary>Latest engine figures reported by the TTS (first-audio ms, real-time factor), keyed as in <see cref="PcmAudioContent"/>.</summary>
+    public IReadOnlyDictionary<string, double> EngineMetrics => _engineMetrics;
+
+    /// <summary>Raised when an engine reports a figure (key, value).</summary>
+    public event Action<string, double>? EngineMetricReported;
 
     /// <summary>Raised for every emitted 40 ms slot (speech and idle) — for fps/metrics and tests.</summary>
     public event Action<AvFrame>? FrameEmitted;
@@ -202,7 +209,7 @@ public sealed partial class ConversationSession : IAsyncDisposable
         var context = reply.Context;
         var segments = Channel.CreateBounded<string>(_options.SegmentQueueCapacity);
         var clips = Channel.CreateBounded<SpeechClip>(_options.SpeechQueueCapacity);
-        var speech = new SpeechStage(_tts, Voice);
+        var speech = new SpeechStage(_tts, Voice, OnEngineMetric);
         var render = new RenderStage(_renderer, _rendererGate);
         try
         {
@@ -361,6 +368,12 @@ public sealed partial class ConversationSession : IAsyncDisposable
         {
             frame.Dispose();
         }
+    }
+
+    private void OnEngineMetric(string key, double value)
+    {
+        _engineMetrics[key] = value;
+        EngineMetricReported?.Invoke(key, value);
     }
 
     private void OnStageMeasured(StageTiming timing)

@@ -11,7 +11,7 @@ namespace WebAvatar.Pipeline.Session;
 /// Turns text segments into <see cref="SpeechClip"/>s at the pipeline rate, streaming: every audio
 /// update the engine yields becomes a clip at once, so lip-sync starts on the first clause.
 /// </summary>
-public sealed class SpeechStage(ITextToSpeechClient tts, TextToSpeechOptions voice)
+public sealed class SpeechStage(ITextToSpeechClient tts, TextToSpeechOptions voice, Action<string, double>? onEngineMetric = null)
 {
     public async Task RunAsync(ChannelReader<string> segments, ChannelWriter<SpeechClip> clips, ReplyContext reply)
     {
@@ -40,12 +40,29 @@ public sealed class SpeechStage(ITextToSpeechClient tts, TextToSpeechOptions voi
     {
         await foreach (var update in tts.GetStreamingAudioAsync(text, voice, cancellationToken).ConfigureAwait(false))
         {
+            ReportEngineMetrics(update.AdditionalProperties);
             foreach (var content in update.Contents)
             {
                 if (content is DataContent data && ToClip(data, text) is { } clip)
                 {
                     yield return clip;
                 }
+            }
+        }
+    }
+
+    private void ReportEngineMetrics(AdditionalPropertiesDictionary? properties)
+    {
+        if (onEngineMetric is null || properties is null)
+        {
+            return;
+        }
+
+        foreach (var key in (ReadOnlySpan<string>)[PcmAudioContent.FirstAudioMsKey, PcmAudioContent.RealTimeFactorKey])
+        {
+            if (properties.TryGetValue(key, out var value) && value is double number)
+            {
+                onEngineMetric(key, number);
             }
         }
     }

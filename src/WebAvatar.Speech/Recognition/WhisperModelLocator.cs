@@ -26,13 +26,13 @@ public sealed class WhisperModelLocator(IOptions<WhisperOptions> options)
         var o = options.Value;
         if (!string.IsNullOrWhiteSpace(o.ModelDirectory))
         {
-            var files = Probe(Path.GetFullPath(o.ModelDirectory), o.PreferQuantized);
+            var files = Probe(AppPaths.Resolve(o.ModelDirectory), o.PreferQuantized);
             return files is null
                 ? new WhisperModelStatus(false, $"voice input disabled: Whisper:ModelDirectory {o.ModelDirectory} has no encoder_model*.onnx + decoder_model_merged*.onnx + tokenizer (run scripts/download-models.sh)", null, [])
                 : new WhisperModelStatus(true, $"voice input: {files.Describe()}", files, [files.Directory]);
         }
 
-        var root = Path.GetFullPath(o.ModelsRoot);
+        var root = AppPaths.Resolve(o.ModelsRoot);
         var found = Directory.Exists(root)
             ? Directory.GetDirectories(root, "whisper-*").Select(d => Probe(d, o.PreferQuantized)).OfType<WhisperModelFiles>().ToList()
             : [];

@@ -25,7 +25,7 @@ public sealed class TtsCatalog(IOptions<TtsOptions> options) : ITtsCatalog
         }
 
         var piperVoices = PiperVoiceNames();
-        string folder = Path.GetFullPath(_options.Piper.ModelDirectory);
+        string folder = AppPaths.Resolve(_options.Piper.ModelDirectory);
         engines.Add(new TtsEngineInfo(
             TtsEngines.Piper, piperVoices.Count > 0, IsActive(TtsEngines.Piper),
             piperVoices.Count > 0 ? $"{piperVoices.Count} voices in {folder}" : $"no <voice>.onnx + .onnx.json in {folder}"));
@@ -64,13 +64,13 @@ public sealed class TtsCatalog(IOptions<TtsOptions> options) : ITtsCatalog
 
     private bool IsActive(string engine) => string.Equals(_options.Engine, engine, StringComparison.OrdinalIgnoreCase);
 
-    private IReadOnlyList<string> PiperVoiceNames() => new PiperVoiceStore(_options.Piper.ModelDirectory, 1).ListVoices();
+    private IReadOnlyList<string> PiperVoiceNames() => new PiperVoiceStore(AppPaths.Resolve(_options.Piper.ModelDirectory), 1).ListVoices();
 
     private TtsVoiceInfo DescribePiperVoice(string name)
     {
         try
         {
-            var config = PiperVoiceConfig.Load(Path.Combine(_options.Piper.ModelDirectory, name + ".onnx.json"));
+            var config = PiperVoiceConfig.Load(Path.Combine(AppPaths.Resolve(_options.Piper.ModelDirectory), name + ".onnx.json"));
             return new TtsVoiceInfo(TtsEngines.Piper, name, name, [config.LanguageCode ?? config.EspeakVoice]);
         }
         catch (Exception ex) when (ex is InvalidDataException or IOException)

@@ -13,10 +13,10 @@ public static class TtsMetrics
     public const string MeterName = "WebAvatar.Speech.Tts";
 
     /// <summary>Milliseconds from the request to its first audio (double).</summary>
-    public const string FirstAudioMsKey = "webavatar.ttsFirstAudioMs";
+    public const string FirstAudioMsKey = PcmAudioContent.FirstAudioMsKey;
 
     /// <summary>Synthesis time divided by audio duration so far (double; below 1 is faster than real time).</summary>
-    public const string RealTimeFactorKey = "webavatar.ttsRtf";
+    public const string RealTimeFactorKey = PcmAudioContent.RealTimeFactorKey;
 
     /// <summary>Audio duration in seconds of this update (double).</summary>
     public const string AudioSecondsKey = "webavatar.ttsAudioSeconds";

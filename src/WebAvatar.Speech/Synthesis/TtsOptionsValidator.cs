@@ -32,10 +32,10 @@ internal sealed class TtsOptionsValidator : IValidateOptions<TtsOptions>
 
                 break;
             case TtsEngines.Piper:
-                var voices = new PiperVoiceStore(options.Piper.ModelDirectory, 1).ListVoices();
+                var voices = new PiperVoiceStore(AppPaths.Resolve(options.Piper.ModelDirectory), 1).ListVoices();
                 if (voices.Count == 0)
                 {
-                    failures.Add($"Tts (piper): no <voice>.onnx with .onnx.json in '{Path.GetFullPath(options.Piper.ModelDirectory)}' (Tts:Piper:ModelDirectory).");
+                    failures.Add($"Tts (piper): no <voice>.onnx with .onnx.json in '{AppPaths.Resolve(options.Piper.ModelDirectory)}' (Tts:Piper:ModelDirectory).");
                 }
                 else if (options.Voice is not null && !voices.Contains(options.Voice, StringComparer.OrdinalIgnoreCase))
                 {

@@ -38,7 +38,7 @@ public sealed class VoiceActivityDetectorFactory : IDisposable
 
     private IVoiceProbabilityModel LoadModel()
     {
-        var path = Path.GetFullPath(_options.ModelPath);
+        var path = AppPaths.Resolve(_options.ModelPath);
         if (!File.Exists(path))
         {
             _logger.LogWarning(

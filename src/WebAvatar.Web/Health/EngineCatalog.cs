@@ -15,6 +15,8 @@ public sealed class EngineCatalog(
     IEnumerable<IAvatarRendererFactory> renderers,
     AvatarSessionManager manager,
     IOptions<LiveSessionOptions> sessionOptions,
+    Speech.Vad.VoiceActivityDetectorFactory vad,
+    Speech.Recognition.WhisperEngine whisper,
     IConfiguration configuration)
 {
     public async Task<HealthReport> GetReportAsync(CancellationToken cancellationToken)
@@ -49,13 +51,12 @@ public sealed class EngineCatalog(
                 renderer.EngineName == selected ? $"in use ({lipSyncSetting})" : renderer.IsAvailable ? "available" : "model files missing"));
         }
 
-        var vad = models.FirstOrDefault(m => m.Kind == "Silero VAD");
-        engines.Add(new EngineStatus("VAD", vad is null ? "energy fallback" : "Silero VAD v5", vad is not null,
-            vad is null ? "models/silero_vad_v5.onnx missing: run scripts/setup.sh" : vad.Path));
+        bool silero = !vad.EngineName.Equals("energy", StringComparison.OrdinalIgnoreCase);
+        engines.Add(new EngineStatus("VAD", silero ? "Silero VAD v5" : "energy fallback", silero,
+            silero ? AppPaths.Resolve(vad.Options.ModelPath) : $"{vad.Options.ModelPath} missing: run scripts/setup.sh"));
 
-        var whisper = models.Where(m => m.Kind == "Whisper").ToList();
-        engines.Add(new EngineStatus("ASR", whisper.Count == 0 ? "disabled" : "Whisper (ONNX)", whisper.Count > 0,
-            whisper.Count == 0 ? "Voice input disabled: no Whisper model in models/whisper-*/ (run scripts/download-models.sh)" : string.Join(", ", whisper.Select(w => Path.GetFileName(Path.GetDirectoryName(w.Path))))));
+        engines.Add(new EngineStatus("ASR", whisper.Status.Available ? "Whisper (ONNX)" : "disabled", whisper.Status.Available,
+            whisper.Status.Available ? whisper.Describe() : "Voice input disabled: " + whisper.Describe().Replace("voice input disabled: ", string.Empty, StringComparison.Ordinal)));
 
         var avatar = AppPaths.Resolve(configuration["Avatar:Path"] ?? string.Empty);
         engines.Add(new EngineStatus("Avatar", Path.GetFileName(avatar), File.Exists(avatar), File.Exists(avatar) ? avatar : "missing: " + avatar));

@@ -66,6 +66,8 @@ public class ConversationSessionTests
         var span = speech[^1].At - speech[0].At;
         Assert.InRange(span.TotalMilliseconds, (speech.Count - 1) * 40 * 0.8, (speech.Count - 1) * 40 * 1.5 + 200);
         Assert.Contains(timings, t => t.Stage == Stage.FirstAudioOut);
+        Assert.Equal(0.25, session.EngineMetrics[Speech.PcmAudioContent.RealTimeFactorKey]);
+        Assert.Equal(12.0, session.EngineMetrics[Speech.PcmAudioContent.FirstAudioMsKey]);
         Assert.Equal(ConversationState.Listening, session.State);
     }
 

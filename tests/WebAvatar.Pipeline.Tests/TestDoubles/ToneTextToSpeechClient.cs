@@ -52,7 +52,10 @@ internal sealed class ToneTextToSpeechClient : ITextToSpeechClient
             }
         }
 
-        yield return new TextToSpeechResponseUpdate([PcmAudioContent.Create(samples, Rate, marks)]);
+        yield return new TextToSpeechResponseUpdate([PcmAudioContent.Create(samples, Rate, marks)])
+        {
+            AdditionalProperties = new AdditionalPropertiesDictionary { [PcmAudioContent.RealTimeFactorKey] = 0.25, [PcmAudioContent.FirstAudioMsKey] = 12.0 },
+        };
     }
 
     public object? GetService(Type serviceType, object? serviceKey = null) => null;

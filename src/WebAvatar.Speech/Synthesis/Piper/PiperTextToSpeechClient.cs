@@ -41,7 +41,7 @@ public sealed class PiperTextToSpeechClient : SentenceStreamingTextToSpeechClien
         }
 
         _options = options;
-        _store = new PiperVoiceStore(options.ModelDirectory, options.IntraOpThreads);
+        _store = new PiperVoiceStore(AppPaths.Resolve(options.ModelDirectory), options.IntraOpThreads);
         _logger = logger ?? NullLogger.Instance;
         _defaultSpeed = defaultSpeed;
         var available = _store.ListVoices();
