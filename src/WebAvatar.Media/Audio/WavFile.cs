@@ -5,10 +5,12 @@ namespace WebAvatar.Media.Audio;
 /// <summary>Reads and writes 16-bit PCM RIFF/WAVE files (mono or the first channel of multi-channel input).</summary>
 public static class WavFile
 {
-    public static void WriteMono16(Stream stream, ReadOnlySpan<short> samples, int sampleRate)
+    /// <summary>Size of the canonical header <see cref="WriteMono16Header"/> writes.</summary>
+    public const int HeaderBytes = 44;
+
+    /// <summary>Writes the 44-byte RIFF/WAVE header of 16-bit mono PCM with <paramref name="dataBytes"/> of samples.</summary>
+    public static void WriteMono16Header(Span<byte> header, int sampleRate, int dataBytes)
     {
-        Span<byte> header = stackalloc byte[44];
-        int dataBytes = samples.Length * 2;
         "RIFF"u8.CopyTo(header);
         BinaryPrimitives.WriteInt32LittleEndian(header[4..], 36 + dataBytes);
         "WAVEfmt "u8.CopyTo(header[8..]);
@@ -21,6 +23,21 @@ public static class WavFile
         BinaryPrimitives.WriteInt16LittleEndian(header[34..], 16);
         "data"u8.CopyTo(header[36..]);
         BinaryPrimitives.WriteInt32LittleEndian(header[40..], dataBytes);
+    }
+
+    /// <summary>Wraps little-endian 16-bit mono PCM bytes in a WAV file image (e.g. for a browser &lt;audio&gt; element).</summary>
+    public static byte[] FromPcm16(ReadOnlySpan<byte> pcm, int sampleRate)
+    {
+        var wav = new byte[HeaderBytes + pcm.Length];
+        WriteMono16Header(wav, sampleRate, pcm.Length);
+        pcm.CopyTo(wav.AsSpan(HeaderBytes));
+        return wav;
+    }
+
+    public static void WriteMono16(Stream stream, ReadOnlySpan<short> samples, int sampleRate)
+    {
+        Span<byte> header = stackalloc byte[HeaderBytes];
+        WriteMono16Header(header, sampleRate, samples.Length * 2);
         stream.Write(header);
         stream.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(samples));
     }

@@ -64,21 +64,8 @@ public static class WavHeader
     /// <summary>A 44-byte header for mono 16-bit PCM of <paramref name="sampleCount"/> samples.</summary>
     public static byte[] CreateMono16(int sampleRate, int sampleCount)
     {
-        var header = new byte[44];
-        var span = header.AsSpan();
-        int dataBytes = sampleCount * 2;
-        "RIFF"u8.CopyTo(span);
-        BinaryPrimitives.WriteInt32LittleEndian(span[4..], 36 + dataBytes);
-        "WAVEfmt "u8.CopyTo(span[8..]);
-        BinaryPrimitives.WriteInt32LittleEndian(span[16..], 16);
-        BinaryPrimitives.WriteInt16LittleEndian(span[20..], 1);
-        BinaryPrimitives.WriteInt16LittleEndian(span[22..], 1);
-        BinaryPrimitives.WriteInt32LittleEndian(span[24..], sampleRate);
-        BinaryPrimitives.WriteInt32LittleEndian(span[28..], sampleRate * 2);
-        BinaryPrimitives.WriteInt16LittleEndian(span[32..], 2);
-        BinaryPrimitives.WriteInt16LittleEndian(span[34..], 16);
-        "data"u8.CopyTo(span[36..]);
-        BinaryPrimitives.WriteInt32LittleEndian(span[40..], dataBytes);
+        var header = new byte[Media.Audio.WavFile.HeaderBytes];
+        Media.Audio.WavFile.WriteMono16Header(header, sampleRate, sampleCount * 2);
         return header;
     }
 
