@@ -28,13 +28,26 @@ internal static class AdminApiEndpoints
 
         api.MapGet("/streams", async (StreamTargetStore store, CancellationToken ct) => Results.Ok(await store.ListAsync(ct)));
         api.MapGet("/streams/status/{sessionId}", (string sessionId, IStreamMirrorController mirror) => Results.Ok(mirror.GetStatus(sessionId)));
+        api.MapPost("/streams/{targetId:int}/start/{sessionId}", async (int targetId, string sessionId, StreamTargetStore store, IStreamMirrorController mirror, CancellationToken ct) =>
+        {
+            var target = await store.GetWithKeyAsync(targetId, ct);
+            if (target is null)
+            {
+                return Results.Problem(statusCode: StatusCodes.Status404NotFound, detail: $"No stream target {targetId}.");
+            }
+
+            var status = await mirror.StartAsync(sessionId, target.RtmpUrl, target.StreamKey, target.Id, ct);
+            return status.State == MirrorState.Failed ? Results.Problem(statusCode: StatusCodes.Status409Conflict, detail: status.Detail) : Results.Ok(status);
+        }).AddEndpointFilter<Auth.AntiforgeryHeaderFilter>();
+        api.MapPost("/streams/stop/{sessionId}", async (string sessionId, IStreamMirrorController mirror, CancellationToken ct) =>
+            Results.Ok(await mirror.StopAsync(sessionId, ct))).AddEndpointFilter<Auth.AntiforgeryHeaderFilter>();
 
         api.MapGet("/sessions", (LiveSessionMonitor monitor) => Results.Ok(monitor.Snapshot()));
         api.MapDelete("/sessions/{sessionId}", async (string sessionId, LiveSessionMonitor monitor) =>
         {
             await monitor.StopSessionAsync(sessionId);
             return Results.NoContent();
-        });
+        }).AddEndpointFilter<Auth.AntiforgeryHeaderFilter>();
 
         api.MapGet("/history", async (ChatHistoryStore history, CancellationToken ct) => Results.Ok(await history.ListSessionsAsync(ct)));
         api.MapGet("/history/{sessionId}", async (string sessionId, ChatHistoryStore history, CancellationToken ct) =>

@@ -32,7 +32,7 @@ public class AdminSecurityTests(AdminAppFixture fixture)
         using var anonymous = fixture.App.Anonymous();
         foreach (var (pattern, methods) in adminRoutes)
         {
-            var path = pattern.Replace("{id}", "0123456789abcdef", StringComparison.Ordinal).Replace("{SessionId}", "s1", StringComparison.Ordinal).Replace("{sessionId}", "s1", StringComparison.Ordinal);
+            var path = pattern.Replace("{id}", "0123456789abcdef", StringComparison.Ordinal).Replace("{SessionId}", "s1", StringComparison.Ordinal).Replace("{sessionId}", "s1", StringComparison.Ordinal).Replace("{targetId:int}", "1", StringComparison.Ordinal);
             foreach (var method in methods.Length == 0 ? ["GET"] : methods)
             {
                 using var request = new HttpRequestMessage(new HttpMethod(method), path);
@@ -65,6 +65,23 @@ public class AdminSecurityTests(AdminAppFixture fixture)
             ["Password"] = AdminApp.Password,
         }));
         Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+    }
+
+    [Fact]
+    public async Task Mirror_api_needs_the_antiforgery_header_and_names_unknown_targets()
+    {
+        using var admin = await fixture.App.SignInAsync();
+        var forged = await admin.PostAsync("/api/admin/streams/stop/s1", null);
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        Assert.Contains("anti-forgery", await forged.Content.ReadAsStringAsync());
+
+        await AdminApp.AddAntiforgeryHeaderAsync(admin);
+        var unknown = await admin.PostAsync("/api/admin/streams/987654/start/s1", null);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Contains("No stream target 987654", await unknown.Content.ReadAsStringAsync());
+
+        var stop = await admin.PostAsync("/api/admin/streams/stop/s1", null);
+        Assert.Equal(HttpStatusCode.OK, stop.StatusCode);
     }
 
     [Fact]
