@@ -73,6 +73,9 @@ public sealed partial class ConversationSession : IAsyncDisposable
 
     public TextToSpeechOptions Voice { get; }
 
+    /// <summary>What the avatar says when a viewer first connects (a persona's greeting); null says nothing.</summary>
+    public string? Greeting { get; set; }
+
     public string RendererName => _renderer.EngineName;
 
     /// <summary>Decoded microphone audio from the transports (16 kHz mono), read by voice input.</summary>

@@ -48,6 +48,7 @@ public sealed partial class AvatarSessionManager(
             var avatar = chosen?.Path ?? AppPaths.Resolve(configuration["Avatar:Path"] ?? "wwwroot-assets/avatars/default/avatar.png");
             var lipSync = chosen?.LipSyncEngine ?? configuration["Avatar:LipSync"] ?? "auto";
             var session = await factory.CreateAsync(avatar, lipSync, voice, cancellationToken, chosen?.Persona.SystemPrompt);
+            session.Greeting = string.IsNullOrWhiteSpace(chosen?.Persona.Greeting) ? null : chosen.Persona.Greeting;
             // Encode once per session; every WebRTC peer and RTMP mirror subscribes to this encoder.
             session.Output = encoders.Create(session.Id);
             _sessions[session.Id] = session;

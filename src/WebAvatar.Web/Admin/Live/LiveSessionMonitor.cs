@@ -20,9 +20,14 @@ public sealed class LiveSessionMonitor : IHostedService, IDisposable
     public static readonly Stage[] ChartStages = [Stage.AsrFinal, Stage.LlmFirstToken, Stage.TtsFirstAudio, Stage.LipSyncFirstFrame, Stage.FirstAudioOut];
 
     private readonly AvatarSessionManager _manager;
+    private readonly Transport.WebRtc.Peers.WebRtcPeerManager? _peers;
     private readonly ConcurrentDictionary<string, Watched> _watched = new();
 
-    public LiveSessionMonitor(AvatarSessionManager manager) => _manager = manager;
+    public LiveSessionMonitor(AvatarSessionManager manager, Transport.WebRtc.Peers.WebRtcPeerManager? peers = null)
+    {
+        _manager = manager;
+        _peers = peers;
+    }
 
     /// <summary>Raised (on a pipeline thread) when a session appears, goes, changes state or measures a stage.</summary>
     public event Action? Changed;
@@ -31,7 +36,7 @@ public sealed class LiveSessionMonitor : IHostedService, IDisposable
     {
         Sync();
         return _manager.Sessions
-            .Select(s => _watched.TryGetValue(s.Id, out var w) ? w.View() : null)
+            .Select(s => _watched.TryGetValue(s.Id, out var w) ? w.View() with { Viewers = _peers?.PeersOf(s.Id).Count ?? 0 } : null)
             .OfType<LiveSessionView>()
             .ToList();
     }
