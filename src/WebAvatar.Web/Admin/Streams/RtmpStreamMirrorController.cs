@@ -59,7 +59,7 @@ internal sealed class RtmpStreamMirrorController(RtmpMirrorManager mirrors) : IS
         };
         var detail = status.State switch
         {
-            RtmpMirrorState.Streaming => $"{status.BitrateKbps:0} kbit/s, {status.SentFrames} frames, up {status.Uptime:hh\\:mm\\:ss}",
+            RtmpMirrorState.Streaming => $"{status.BitrateKbps:0} kbit/s, {status.SentFrames} frames sent, {status.DroppedFrames} dropped, up {status.Uptime:hh\\:mm\\:ss}",
             RtmpMirrorState.Reconnecting => $"Reconnecting (attempt {status.ReconnectCount}): {Redact(status.LastError)}",
             RtmpMirrorState.Connecting => "Connecting to the RTMP server",
             _ => status.LastError is null ? "Stopped" : "Stopped: " + Redact(status.LastError),
