@@ -16,41 +16,44 @@ public sealed class ChatClientFactory(IOptions<LlmOptions> options, ILogger<Chat
 {
     private readonly LlmOptions _options = options.Value;
 
-    public async Task<(IChatClient Client, LlmStatus Status)> CreateAsync(CancellationToken cancellationToken)
+    public Task<(IChatClient Client, LlmStatus Status)> CreateAsync(CancellationToken cancellationToken) => CreateAsync(_options, cancellationToken);
+
+    /// <summary>Builds a client for <paramref name="settings"/> (the app's, or a persona's endpoint/model).</summary>
+    public async Task<(IChatClient Client, LlmStatus Status)> CreateAsync(LlmOptions settings, CancellationToken cancellationToken)
     {
-        if (_options.Provider == LlmProvider.None)
+        if (settings.Provider == LlmProvider.None)
         {
             return Echo("no LLM configured (set Llm:Provider, Llm:Endpoint and Llm:Model)");
         }
 
-        if (!Uri.TryCreate(_options.Endpoint, UriKind.Absolute, out var endpoint))
+        if (!Uri.TryCreate(settings.Endpoint, UriKind.Absolute, out var endpoint))
         {
-            return Echo($"Llm:Endpoint '{_options.Endpoint}' is not an absolute URL");
+            return Echo($"Llm:Endpoint '{settings.Endpoint}' is not an absolute URL");
         }
 
-        if (string.IsNullOrWhiteSpace(_options.Model))
+        if (string.IsNullOrWhiteSpace(settings.Model))
         {
             return Echo("Llm:Model is empty");
         }
 
-        var probe = await ProbeAsync(endpoint, cancellationToken).ConfigureAwait(false);
+        var probe = await ProbeAsync(settings, endpoint, cancellationToken).ConfigureAwait(false);
         if (probe is not null)
         {
-            return Echo($"{_options.Provider} endpoint {endpoint} unreachable: {probe}");
+            return Echo($"{settings.Provider} endpoint {endpoint} unreachable: {probe}");
         }
 
-        IChatClient client = _options.Provider switch
+        IChatClient client = settings.Provider switch
         {
             LlmProvider.OpenAI => new OpenAIClient(
-                    new ApiKeyCredential(string.IsNullOrEmpty(_options.ApiKey) ? "not-needed" : _options.ApiKey),
+                    new ApiKeyCredential(string.IsNullOrEmpty(settings.ApiKey) ? "not-needed" : settings.ApiKey),
                     new OpenAIClientOptions { Endpoint = endpoint })
-                .GetChatClient(_options.Model)
+                .GetChatClient(settings.Model)
                 .AsIChatClient(),
-            LlmProvider.Ollama => new OllamaApiClient(endpoint, _options.Model),
-            _ => throw new InvalidOperationException($"Unknown LLM provider {_options.Provider}"),
+            LlmProvider.Ollama => new OllamaApiClient(endpoint, settings.Model),
+            _ => throw new InvalidOperationException($"Unknown LLM provider {settings.Provider}"),
         };
-        logger.LogInformation("LLM: {Provider} model {Model} at {Endpoint}", _options.Provider, _options.Model, endpoint);
-        return (client, new LlmStatus(_options.Provider.ToString().ToLowerInvariant(), _options.Model, false, endpoint.ToString()));
+        logger.LogInformation("LLM: {Provider} model {Model} at {Endpoint}", settings.Provider, settings.Model, endpoint);
+        return (client, new LlmStatus(settings.Provider.ToString().ToLowerInvariant(), settings.Model, false, endpoint.ToString()));
     }
 
     private (IChatClient, LlmStatus) Echo(string reason)
@@ -59,18 +62,28 @@ public sealed class ChatClientFactory(IOptions<LlmOptions> options, ILogger<Chat
         return (new EchoChatClient(), new LlmStatus(EchoChatClient.ProviderName, string.Empty, true, reason));
     }
 
-    /// <summary>Returns null when the endpoint answers, else the reason.</summary>
-    private async Task<string?> ProbeAsync(Uri endpoint, CancellationToken cancellationToken)
+    /// <summary>A copy of the app's settings with a persona's endpoint and model (same provider, key and timeouts).</summary>
+    public LlmOptions WithEndpoint(string endpoint, string model)
     {
-        var path = _options.Provider == LlmProvider.Ollama ? "api/tags" : "models";
+        var settings = _options.Clone();
+        settings.Provider = _options.Provider == LlmProvider.None ? LlmProvider.OpenAI : _options.Provider;
+        settings.Endpoint = endpoint;
+        settings.Model = string.IsNullOrWhiteSpace(model) ? _options.Model : model;
+        return settings;
+    }
+
+    /// <summary>Returns null when the endpoint answers, else the reason.</summary>
+    private static async Task<string?> ProbeAsync(LlmOptions settings, Uri endpoint, CancellationToken cancellationToken)
+    {
+        var path = settings.Provider == LlmProvider.Ollama ? "api/tags" : "models";
         var url = new Uri(endpoint.ToString().TrimEnd('/') + "/" + path);
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(_options.ConnectTimeoutSeconds) };
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(settings.ConnectTimeoutSeconds) };
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, url);
-            if (!string.IsNullOrEmpty(_options.ApiKey))
+            if (!string.IsNullOrEmpty(settings.ApiKey))
             {
-                request.Headers.Authorization = new("Bearer", _options.ApiKey);
+                request.Headers.Authorization = new("Bearer", settings.ApiKey);
             }
 
             using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);

@@ -37,4 +37,7 @@ public sealed class LlmOptions
     /// <summary>Chat turns kept as context (user + assistant messages).</summary>
     [Range(0, 200)]
     public int HistoryMessages { get; set; } = 20;
+
+    /// <summary>A copy to adjust for one persona without touching the app's settings.</summary>
+    public LlmOptions Clone() => (LlmOptions)MemberwiseClone();
 }

@@ -17,25 +17,26 @@ public sealed class ConversationSessionFactory(
     ILoggerFactory loggers)
 {
     /// <param name="systemPrompt">A persona's prompt; null or empty keeps Llm:SystemPrompt.</param>
-    public async Task<ConversationSession> CreateAsync(string avatarPath, string lipSyncEngine, TextToSpeechOptions voice, CancellationToken cancellationToken, string? systemPrompt = null)
+    /// <param name="llmEndpoint">A persona's own OpenAI-compatible/Ollama endpoint; null or empty uses the app's LLM.</param>
+    /// <param name="llmModel">The model at <paramref name="llmEndpoint"/>.</param>
+    public async Task<ConversationSession> CreateAsync(
+        string avatarPath,
+        string lipSyncEngine,
+        TextToSpeechOptions voice,
+        CancellationToken cancellationToken,
+        string? systemPrompt = null,
+        string? llmEndpoint = null,
+        string? llmModel = null)
     {
-        var (client, status) = await llm.GetAsync(cancellationToken).ConfigureAwait(false);
+        var (client, status) = await llm.GetAsync(llmEndpoint, llmModel, cancellationToken).ConfigureAwait(false);
         var factory = SelectRenderer(lipSyncEngine);
         var renderer = await factory.CreateAsync(avatarPath, cancellationToken).ConfigureAwait(false);
         var id = Guid.NewGuid().ToString("N")[..12];
         var llmSettings = llmOptions.Value;
         if (!string.IsNullOrWhiteSpace(systemPrompt))
         {
-            llmSettings = new LlmOptions
-            {
-                Provider = llmSettings.Provider,
-                Endpoint = llmSettings.Endpoint,
-                Model = llmSettings.Model,
-                ApiKey = llmSettings.ApiKey,
-                ConnectTimeoutSeconds = llmSettings.ConnectTimeoutSeconds,
-                HistoryMessages = llmSettings.HistoryMessages,
-                SystemPrompt = systemPrompt,
-            };
+            llmSettings = llmSettings.Clone();
+            llmSettings.SystemPrompt = systemPrompt;
         }
 
         return new ConversationSession(id, client, status, tts, voice, renderer, options.Value, llmSettings, loggers.CreateLogger<ConversationSession>());

@@ -47,7 +47,12 @@ public sealed partial class AvatarSessionManager(
             var voice = chosen?.Voice ?? new TextToSpeechOptions { VoiceId = configuration["Tts:Voice"] ?? "en-us" };
             var avatar = chosen?.Path ?? AppPaths.Resolve(configuration["Avatar:Path"] ?? "wwwroot-assets/avatars/default/avatar.png");
             var lipSync = chosen?.LipSyncEngine ?? configuration["Avatar:LipSync"] ?? "auto";
-            var session = await factory.CreateAsync(avatar, lipSync, voice, cancellationToken, chosen?.Persona.SystemPrompt);
+            if (chosen is not null && string.IsNullOrWhiteSpace(voice.Language) && !string.IsNullOrWhiteSpace(chosen.Persona.Language))
+            {
+                voice.Language = chosen.Persona.Language;
+            }
+
+            var session = await factory.CreateAsync(avatar, lipSync, voice, cancellationToken, chosen?.Persona.SystemPrompt, chosen?.Persona.LlmEndpoint, chosen?.Persona.LlmModel);
             session.Greeting = string.IsNullOrWhiteSpace(chosen?.Persona.Greeting) ? null : chosen.Persona.Greeting;
             // Encode once per session; every WebRTC peer and RTMP mirror subscribes to this encoder.
             session.Output = encoders.Create(session.Id);
