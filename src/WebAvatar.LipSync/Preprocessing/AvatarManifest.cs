@@ -4,11 +4,13 @@ namespace WebAvatar.LipSync.Preprocessing;
 
 /// <summary>
 /// manifest.json of a preprocessed avatar folder; written last, so its presence means the folder is complete.
-/// Folder layout: manifest.json, frames/NNNNNN.jpg (25 fps), chunks/NNNNNN.json (raw detections, for resuming).
+/// Folder layout: manifest.json, frames/NNNNNN.jpg (25 fps), crops/NNNNNN.jpg (each frame's face box resized to
+/// <see cref="CropSize"/> square, the model input size being unknown here), masks/WxH.png (8-bit blend mask per distinct
+/// box size), chunks/NNNNNN.json (raw detections, for resuming).
 /// </summary>
 public sealed class AvatarManifest
 {
-    public const int CurrentVersion = 1;
+    public const int CurrentVersion = 2;
     public const string FileName = "manifest.json";
 
     public int Version { get; set; } = CurrentVersion;
@@ -37,6 +39,15 @@ public sealed class AvatarManifest
     /// <summary>Padded and smoothed face box of every frame.</summary>
     public FaceBox[] Boxes { get; set; } = [];
 
+    /// <summary>Side of the square face crops.</summary>
+    public int CropSize { get; set; }
+
+    /// <summary>Face crop of every frame, relative to the folder.</summary>
+    public string[] Crops { get; set; } = [];
+
+    /// <summary>Blend mask of every distinct box size.</summary>
+    public MaskFile[] Masks { get; set; } = [];
+
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
     public static AvatarManifest? TryRead(string folder)
@@ -50,7 +61,7 @@ public sealed class AvatarManifest
         try
         {
             var manifest = JsonSerializer.Deserialize<AvatarManifest>(File.ReadAllText(path), Json);
-            return manifest is { Version: CurrentVersion } && manifest.Boxes.Length == manifest.FrameCount ? manifest : null;
+            return manifest is { Version: CurrentVersion } && manifest.Boxes.Length == manifest.FrameCount && manifest.Crops.Length == manifest.FrameCount ? manifest : null;
         }
         catch (JsonException)
         {
@@ -60,6 +71,9 @@ public sealed class AvatarManifest
 
     public void Write(string folder) => AtomicFile.WriteAllText(Path.Combine(folder, FileName), JsonSerializer.Serialize(this, Json));
 }
+
+/// <summary>A stored blend mask: a Width x Height grayscale PNG, relative to the avatar folder.</summary>
+public sealed record MaskFile(int Width, int Height, string File);
 
 /// <summary>Raw detections of one chunk of frames (null = no face); its file marks the chunk as done.</summary>
 internal sealed class DetectionChunk

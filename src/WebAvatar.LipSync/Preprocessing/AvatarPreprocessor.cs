@@ -20,9 +20,13 @@ public sealed class AvatarPreprocessor(IOptions<AvatarPreprocessingOptions> opti
     private readonly AvatarPreprocessingOptions _options = options.Value;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private long _framesDetected;
+    private long _cropsWritten;
 
     /// <summary>Frames that went through face detection since start (stays unchanged when a cached avatar is loaded).</summary>
     public long FramesDetected => Interlocked.Read(ref _framesDetected);
+
+    /// <summary>Frames whose face crop was written since start (stays unchanged when a cached avatar is loaded).</summary>
+    public long CropsWritten => Interlocked.Read(ref _cropsWritten);
 
     /// <summary>
     /// Loads the cached preprocessing of <paramref name="avatarPath"/> (a video, an image, or a folder holding one),
@@ -155,7 +159,7 @@ public sealed class AvatarPreprocessor(IOptions<AvatarPreprocessingOptions> opti
             logger.LogInformation("Avatar {Source}: resumed, {Resumed} frames reused from an earlier run", source, resumed);
         }
 
-        return Finish(source, sourceHash, settings, folder, detector.Name, raw, width, height);
+        return Finish(source, sourceHash, settings, folder, detector.Name, raw, width, height, cancellationToken);
     }
 
     private void SaveChunk(string folder, int chunk, List<FaceBox?> boxes, bool changed)
@@ -166,7 +170,7 @@ public sealed class AvatarPreprocessor(IOptions<AvatarPreprocessingOptions> opti
         }
     }
 
-    private AvatarManifest Finish(string source, string sourceHash, string settings, string folder, string detector, List<FaceBox?> raw, int width, int height)
+    private AvatarManifest Finish(string source, string sourceHash, string settings, string folder, string detector, List<FaceBox?> raw, int width, int height, CancellationToken cancellationToken)
     {
         if (raw.Count == 0)
         {
@@ -187,6 +191,9 @@ public sealed class AvatarPreprocessor(IOptions<AvatarPreprocessingOptions> opti
         var padded = FillMissing(raw)
             .Select(b => b.Pad(_options.PadTop, _options.PadBottom, _options.PadLeft, _options.PadRight, width, height))
             .ToArray();
+        var boxes = FaceBoxSmoothing.Smooth(padded, _options.SmoothingWindow);
+        var (crops, masks) = FaceCropWriter.Write(folder, boxes, cancellationToken);
+        Interlocked.Add(ref _cropsWritten, crops.Length);
         var manifest = new AvatarManifest
         {
             SourceHash = sourceHash,
@@ -198,7 +205,10 @@ public sealed class AvatarPreprocessor(IOptions<AvatarPreprocessingOptions> opti
             Height = height,
             Detector = detector,
             FramesWithoutFace = missing,
-            Boxes = FaceBoxSmoothing.Smooth(padded, _options.SmoothingWindow),
+            Boxes = boxes,
+            CropSize = FaceCropWriter.CropSize,
+            Crops = crops,
+            Masks = masks,
         };
         manifest.Write(folder);
         logger.LogInformation("Avatar {Source}: {Frames} frames {Width}x{Height}, {Missing} without a face", source, raw.Count, width, height, missing);

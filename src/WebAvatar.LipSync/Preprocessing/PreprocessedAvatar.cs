@@ -11,8 +11,9 @@ public sealed class PreprocessedAvatar
 {
     private readonly byte[][] _frames;
 
-    private PreprocessedAvatar(string folder, AvatarManifest manifest, byte[][] frames, bool decoded)
+    private PreprocessedAvatar(string folder, AvatarManifest manifest, byte[][] frames, bool decoded, Dictionary<(int Width, int Height), byte[]> masks)
     {
+        Masks = masks;
         Folder = folder;
         Manifest = manifest;
         _frames = frames;
@@ -33,6 +34,35 @@ public sealed class PreprocessedAvatar
     public bool FramesDecoded { get; }
 
     public IReadOnlyList<FaceBox> Boxes => Manifest.Boxes;
+
+    /// <summary>The stored 8-bit blend mask (row-major, <see cref="BlendMask"/>) of every box size in <see cref="Boxes"/>.</summary>
+    public IReadOnlyDictionary<(int Width, int Height), byte[]> Masks { get; }
+
+    /// <summary>
+    /// Reads the stored face crops resized to <paramref name="size"/> square (packed BGR24), one per frame. Throws
+    /// <see cref="AvatarException"/> when a crop file is missing or damaged.
+    /// </summary>
+    public byte[][] LoadCrops(int size, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(size, 1);
+        var crops = new byte[FrameCount][];
+        for (int i = 0; i < crops.Length; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var path = Path.Combine(Folder, Manifest.Crops[i]);
+            using var stored = Cv2.ImRead(path, ImreadModes.Color);
+            if (stored.Empty())
+            {
+                throw new AvatarException($"Preprocessed face crop '{path}' is missing or damaged; delete '{Folder}' to rebuild it.");
+            }
+
+            crops[i] = new byte[size * size * 3];
+            using var target = Mat.FromPixelData(size, size, MatType.CV_8UC3, crops[i]);
+            Cv2.Resize(stored, target, new Size(size, size), 0, 0, size <= stored.Width ? InterpolationFlags.Area : InterpolationFlags.Cubic);
+        }
+
+        return crops;
+    }
 
     /// <summary>Writes base frame <paramref name="index"/> as packed BGR24 into <paramref name="destination"/> (at least Width x Height x 3 bytes).</summary>
     public void CopyFrame(int index, Span<byte> destination)
@@ -76,7 +106,43 @@ public sealed class PreprocessedAvatar
             }
         }
 
-        return new PreprocessedAvatar(folder, manifest, frames, decode);
+        foreach (var crop in manifest.Crops)
+        {
+            if (!File.Exists(Path.Combine(folder, crop)))
+            {
+                throw new AvatarException($"Preprocessed face crop '{crop}' is missing in '{folder}'; delete the folder to rebuild it.");
+            }
+        }
+
+        return new PreprocessedAvatar(folder, manifest, frames, decode, LoadMasks(folder, manifest));
+    }
+
+    private static Dictionary<(int Width, int Height), byte[]> LoadMasks(string folder, AvatarManifest manifest)
+    {
+        var masks = new Dictionary<(int Width, int Height), byte[]>();
+        foreach (var entry in manifest.Masks)
+        {
+            var path = Path.Combine(folder, entry.File);
+            using var image = File.Exists(path) ? Cv2.ImRead(path, ImreadModes.Grayscale) : new Mat();
+            if (image.Empty() || image.Width != entry.Width || image.Height != entry.Height)
+            {
+                throw new AvatarException($"Preprocessed blend mask '{path}' is missing or damaged; delete '{folder}' to rebuild it.");
+            }
+
+            var bytes = new byte[entry.Width * entry.Height];
+            System.Runtime.InteropServices.Marshal.Copy(image.Data, bytes, 0, bytes.Length); // ImRead results are continuous
+            masks[(entry.Width, entry.Height)] = bytes;
+        }
+
+        foreach (var box in manifest.Boxes)
+        {
+            if (!masks.ContainsKey((box.Width, box.Height)))
+            {
+                throw new AvatarException($"Preprocessed avatar '{folder}' has no blend mask for box size {box.Width}x{box.Height}; delete the folder to rebuild it.");
+            }
+        }
+
+        return masks;
     }
 
     internal static string FramePath(string folder, int index) => Path.Combine(folder, "frames", $"{index:D6}.jpg");

@@ -4,32 +4,26 @@ using WebAvatar.LipSync.Preprocessing;
 namespace WebAvatar.LipSync.Wav2Lip;
 
 /// <summary>
-/// Crops faces for the model and pastes generated faces back. The paste blends with a feathered alpha over the lower
-/// face that falls smoothly to exactly 0 at the box edges (the original hard rectangle paste shows a visible seam), after
+/// Builds the model input from a face crop and pastes generated faces back. The paste blends with the feathered <see cref="BlendMask"/> of
+/// the box size (normally loaded from the avatar cache), after
 /// moving the generated patch's per-channel mean/std to those of the original mouth region (hides colour drift of the
 /// 96 px output). Not thread-safe (scratch buffers); one per renderer.
 /// </summary>
 internal sealed class FacePaster
 {
-    /// <summary>The generated (lower) half starts here, as in Wav2Lip's masked input; the alpha ramps up around it.</summary>
-    private const float MouthTop = 0.5f, TopFeather = 0.1f, SideFeather = 0.22f, BottomFeather = 0.15f;
     private const float MinStdRatio = 0.7f, MaxStdRatio = 1.4f;
     private const int MaxCachedMasks = 64;
 
+    private readonly IReadOnlyDictionary<(int Width, int Height), byte[]>? _storedMasks;
     private readonly Dictionary<(int W, int H), float[]> _masks = [];
     private byte[] _generated = [];
     private byte[] _resized = [];
 
-    /// <summary>The face box of a packed BGR24 frame resized to size x size (packed BGR24).</summary>
-    public static byte[] CropFace(byte[] frame, int width, int height, FaceBox box, int size)
-    {
-        var crop = new byte[size * size * 3];
-        using var image = Mat.FromPixelData(height, width, MatType.CV_8UC3, frame);
-        using var roi = new Mat(image, new Rect(box.X1, box.Y1, box.Width, box.Height));
-        using var target = Mat.FromPixelData(size, size, MatType.CV_8UC3, crop);
-        Cv2.Resize(roi, target, new Size(size, size), 0, 0, InterpolationFlags.Area);
-        return crop;
-    }
+    /// <param name="storedMasks">Blend masks by box size, as preprocessing stored them (<see cref="BlendMask"/>); null computes them.</param>
+    public FacePaster(IReadOnlyDictionary<(int Width, int Height), byte[]>? storedMasks = null) => _storedMasks = storedMasks;
+
+    /// <summary>Masks this paster had to compute because they were not stored.</summary>
+    public int MasksComputed { get; private set; }
 
     /// <summary>Writes a [6,S,S] model input: the crop with its lower half zeroed, then the crop itself, scaled to [0, 1].</summary>
     public static void FillModelInput(ReadOnlySpan<byte> crop, int size, Span<float> destination)
@@ -142,7 +136,7 @@ internal sealed class FacePaster
         return (gain, offset);
     }
 
-    /// <summary>Separable smoothstep ramps: 0 on every box edge and above the mouth line, 1 over the mouth and chin.</summary>
+    /// <summary>The stored mask of this box size; computed (and counted) only when the avatar cache lacks it.</summary>
     private float[] MaskFor(int w, int h)
     {
         if (_masks.TryGetValue((w, h), out var mask))
@@ -155,32 +149,18 @@ internal sealed class FacePaster
             _masks.Clear();
         }
 
-        var column = new float[w];
-        for (int x = 0; x < w; x++)
+        if (_storedMasks is not null && _storedMasks.TryGetValue((w, h), out var stored))
         {
-            float u = (x + 0.5f) / w;
-            column[x] = SmoothStep(0f, SideFeather, u) * SmoothStep(0f, SideFeather, 1f - u);
+            mask = BlendMask.FromBytes(stored);
         }
-
-        mask = new float[w * h];
-        for (int y = 0; y < h; y++)
+        else
         {
-            float v = (y + 0.5f) / h;
-            float rowWeight = SmoothStep(MouthTop - TopFeather, MouthTop + TopFeather, v) * SmoothStep(0f, BottomFeather, 1f - v);
-            for (int x = 0; x < w; x++)
-            {
-                mask[y * w + x] = rowWeight * column[x];
-            }
+            mask = BlendMask.Compute(w, h);
+            MasksComputed++;
         }
 
         _masks[(w, h)] = mask;
         return mask;
-    }
-
-    private static float SmoothStep(float edge0, float edge1, float x)
-    {
-        float t = Math.Clamp((x - edge0) / (edge1 - edge0), 0f, 1f);
-        return t * t * (3f - 2f * t);
     }
 
     private static void EnsureCapacity(ref byte[] buffer, int length)

@@ -16,13 +16,14 @@ public sealed class Wav2LipRenderer : IAvatarRenderer
     private readonly byte[][] _crops;
     private readonly Wav2LipOptions _options;
     private readonly Wav2LipInference _inference;
-    private readonly FacePaster _paster = new();
+    private readonly FacePaster _paster;
     private long _framesInferred;
 
     internal Wav2LipRenderer(Wav2LipModel model, PreprocessedAvatar avatar, byte[][] crops, Wav2LipOptions options)
     {
         _avatar = avatar;
         _crops = crops;
+        _paster = new FacePaster(avatar.Masks);
         _options = options;
         _inference = new Wav2LipInference(model, Math.Max(options.BatchSize, options.FirstBatchSize));
     }
@@ -35,6 +36,9 @@ public sealed class Wav2LipRenderer : IAvatarRenderer
 
     /// <summary>Frames that went through the model so far (silent frames do not).</summary>
     public long FramesInferred => Interlocked.Read(ref _framesInferred);
+
+    /// <summary>Blend masks computed at paste time because the avatar cache lacked them (0 for a complete cache).</summary>
+    internal int MasksComputed => _paster.MasksComputed;
 
     /// <summary>The face box the mouth is pasted into at session slot <paramref name="slot"/>.</summary>
     public FaceBox BoxForSlot(long slot) => _avatar.Boxes[_avatar.FrameForSlot(slot)];

@@ -75,7 +75,7 @@ public sealed class Wav2LipRendererFactory(
         }
 
         var avatar = await preprocessor.LoadOrPreprocessAsync(avatarPath, null, cancellationToken).ConfigureAwait(false);
-        var crops = await Task.Run(() => CropAll(avatar, model.FaceSize, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var crops = await Task.Run(() => avatar.LoadCrops(model.FaceSize, cancellationToken), cancellationToken).ConfigureAwait(false);
         lock (_lock)
         {
             _avatars.AddFirst((key, avatar, crops));
@@ -86,20 +86,6 @@ public sealed class Wav2LipRendererFactory(
         }
 
         return new Wav2LipRenderer(model, avatar, crops, _options);
-    }
-
-    private static byte[][] CropAll(PreprocessedAvatar avatar, int size, CancellationToken cancellationToken)
-    {
-        var crops = new byte[avatar.FrameCount][];
-        var frame = new byte[avatar.Width * avatar.Height * 3];
-        for (int i = 0; i < crops.Length; i++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            avatar.CopyFrame(i, frame);
-            crops[i] = FacePaster.CropFace(frame, avatar.Width, avatar.Height, avatar.Boxes[i], size);
-        }
-
-        return crops;
     }
 
     public void Dispose()

@@ -36,6 +36,7 @@ public static class AdminExtensions
         services.AddSingleton<AvatarImporter>();
         services.AddSingleton<AvatarLibrary>();
         services.AddSingleton<IDefaultAvatarProvider, DefaultAvatarProvider>();
+        services.AddSingleton<Wav2LipAvatarPreparer>(); // needs AddWav2Lip (AvatarPreprocessor)
         services.AddHostedService<AvatarProcessor>();
 
         services.AddSingleton<EspeakVoiceCatalog>();

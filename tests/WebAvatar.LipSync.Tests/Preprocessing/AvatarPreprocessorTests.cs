@@ -40,9 +40,40 @@ public class AvatarPreprocessorTests
         var loaded = await second.LoadOrPreprocessAsync(Wav2LipTestAssets.TalkingHeadVideo, null, CancellationToken.None);
 
         Assert.Equal(0, second.FramesDetected);
+        Assert.Equal(40, first.CropsWritten);
+        Assert.Equal(0, second.CropsWritten);
         Assert.Equal(built.Boxes, loaded.Boxes);
+        Assert.Equal(built.Masks[(built.Boxes[5].Width, built.Boxes[5].Height)], loaded.Masks[(built.Boxes[5].Width, built.Boxes[5].Height)]);
         Assert.Equal(built.Folder, loaded.Folder);
         Assert.True(Pixels(built, 17).SequenceEqual(Pixels(loaded, 17)));
+    }
+
+    [Fact]
+    public async Task The_cache_stores_a_face_crop_for_every_frame_and_a_blend_mask_for_every_box_size()
+    {
+        var avatar = await NewPreprocessor(Wav2LipTestAssets.NewTempFolder()).LoadOrPreprocessAsync(Wav2LipTestAssets.TalkingHeadVideo, null, CancellationToken.None);
+
+        Assert.Equal(AvatarManifest.CurrentVersion, avatar.Manifest.Version);
+        Assert.Equal(avatar.FrameCount, avatar.Manifest.Crops.Length);
+        Assert.All(avatar.Manifest.Crops, crop => Assert.True(File.Exists(Path.Combine(avatar.Folder, crop)), crop));
+        var sizes = avatar.Boxes.Select(b => (b.Width, b.Height)).Distinct().ToArray();
+        Assert.Equal(sizes.Order(), avatar.Manifest.Masks.Select(m => (m.Width, m.Height)).Order());
+        Assert.All(avatar.Manifest.Masks, mask => Assert.True(File.Exists(Path.Combine(avatar.Folder, mask.File)), mask.File));
+
+        var box = avatar.Boxes[0];
+        var mask = avatar.Masks[(box.Width, box.Height)];
+        Assert.Equal(box.Width * box.Height, mask.Length);
+        Assert.Equal(0, mask[0]); // top-left corner: original pixels
+        Assert.Equal(0, mask[(box.Height / 4) * box.Width + box.Width / 2]); // above the mouth line
+        Assert.True(mask[(box.Height * 3 / 4) * box.Width + box.Width / 2] > 240); // mouth centre: generated
+
+        var crops = avatar.LoadCrops(96, CancellationToken.None);
+        Assert.Equal(avatar.FrameCount, crops.Length);
+        Assert.All(crops, crop => Assert.Equal(96 * 96 * 3, crop.Length));
+        var frame = Pixels(avatar, 0);
+        int centre = ((box.Y1 + box.Height / 2) * avatar.Width + box.X1 + box.Width / 2) * 3;
+        int cropCentre = (48 * 96 + 48) * 3;
+        Assert.InRange(Math.Abs(crops[0][cropCentre + 1] - frame[centre + 1]), 0, 40); // the crop shows the box's content
     }
 
     [Fact]

@@ -43,6 +43,7 @@ public class Wav2LipRendererTests
 
         Assert.Equal(MediaTiming.FramesForSamples(samples.Length), frames.Count);
         Assert.Equal(frames.Count, renderer.FramesInferred);
+        Assert.Equal(0, renderer.MasksComputed); // every box size's mask came from the avatar cache
         for (int i = 0; i < frames.Count; i++)
         {
             using var frame = frames[i];

@@ -11,7 +11,8 @@ namespace WebAvatar.Web.Admin.Avatars;
 /// <summary>
 /// Prepares queued avatars: decodes the upload (first frame of a video) with ffmpeg into poster.png,
 /// writes the thumbnail, finds the face for the preview, and lets the parametric lip-sync engine load the
-/// avatar once so its face analysis is cached before a session needs it. Progress goes to
+/// avatar once so its face analysis is cached before a session needs it; a video is also preprocessed for Wav2Lip
+/// (<see cref="Wav2LipAvatarPreparer"/>, the bulk of the time), so it is ready for either engine at 100 %. Progress goes to
 /// <see cref="AvatarProgressTracker"/>, the outcome to the avatar's record.
 /// </summary>
 internal sealed partial class AvatarProcessor(
@@ -20,6 +21,7 @@ internal sealed partial class AvatarProcessor(
     AvatarFiles files,
     IDbContextFactory<WebAvatarDbContext> db,
     IEnumerable<IAvatarRendererFactory> renderers,
+    Wav2LipAvatarPreparer wav2Lip,
     ILogger<AvatarProcessor> logger) : BackgroundService
 {
     private const string FaceCascade = "/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml";
@@ -75,10 +77,10 @@ internal sealed partial class AvatarProcessor(
         var source = files.SourceOf(avatar);
         var poster = files.FileOf(id, AvatarFiles.PosterName);
 
-        progress.Report(id, 15, avatar.Kind == AvatarKind.Video ? "Extracting the first video frame" : "Decoding the image");
+        progress.Report(id, 5, avatar.Kind == AvatarKind.Video ? "Extracting the first video frame" : "Decoding the image");
         await ExtractFirstFrameAsync(source, poster, cancellationToken);
 
-        progress.Report(id, 40, "Writing the thumbnail");
+        progress.Report(id, 10, "Writing the thumbnail");
         int width, height;
         using (var image = Cv2.ImRead(poster, ImreadModes.Color))
         {
@@ -90,7 +92,7 @@ internal sealed partial class AvatarProcessor(
             (width, height) = (image.Width, image.Height);
             WriteScaled(image, files.FileOf(id, AvatarFiles.ThumbnailName), ThumbnailWidth);
 
-            progress.Report(id, 55, "Finding the face");
+            progress.Report(id, 15, "Finding the face");
             var face = FindFace(image);
             if (face is { } box)
             {
@@ -102,8 +104,9 @@ internal sealed partial class AvatarProcessor(
             avatar.Face = face is { } f ? new FaceBox { X = f.X, Y = f.Y, Width = f.Width, Height = f.Height } : null;
         }
 
-        progress.Report(id, 70, "Lip-sync face analysis (parametric engine)");
+        progress.Report(id, 20, "Lip-sync face analysis (parametric engine)");
         var message = await AnalyseWithLipSyncAsync(avatar, source, poster, cancellationToken);
+        message = await wav2Lip.PrepareAsync(avatar, source, 25, 99, cancellationToken) ?? message;
 
         await using (var context = await db.CreateDbContextAsync(cancellationToken))
         {
