@@ -11,17 +11,13 @@ namespace WebAvatar.Web.Tests.Admin;
 [Collection(AdminAppCollection.Name)]
 public class AdminBrowserTests(AdminAppFixture fixture)
 {
-    private static readonly string[] ChromiumArgs =
-        ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
-
     [Fact]
     public async Task Admin_signs_in_uploads_avatars_and_visits_every_page()
     {
         var video = AdminTestAssets.AvatarMp4;
         var shots = RepoPaths.Artifacts("screenshots");
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ChromiumArgs });
-        var context = await browser.NewContextAsync(new() { BaseURL = fixture.App.BaseAddress.ToString(), ViewportSize = new() { Width = 1280, Height = 900 } });
+        await using var chromium = await Live.ChromiumLauncher.LaunchAsync();
+        var context = await chromium.Browser.NewContextAsync(new() { BaseURL = fixture.App.BaseAddress.ToString(), ViewportSize = new() { Width = 1280, Height = 900 } });
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(30_000);
         try

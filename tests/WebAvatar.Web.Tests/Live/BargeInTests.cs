@@ -43,7 +43,8 @@ public class BargeInTests
     {
         var micWav = MakeDelayedSpeechWav(silenceSeconds: 4, "Stop please, I have a question for you.");
         await using var app = await AppProcess.StartAsync(new Dictionary<string, string> { ["WebRtc:UdpPort"] = "0" });
-        var (playwright, browser) = await ChromiumLauncher.LaunchAsync(micWav);
+        await using var chromium = await ChromiumLauncher.LaunchAsync(micWav);
+        var browser = chromium.Browser;
         try
         {
             var page = await browser.NewPageAsync();
@@ -78,8 +79,6 @@ public class BargeInTests
         }
         finally
         {
-            await browser.CloseAsync();
-            playwright.Dispose();
             File.Delete(micWav);
         }
     }

@@ -3,24 +3,25 @@ using Microsoft.Playwright;
 
 namespace WebAvatar.Web.Tests.Live;
 
-/// <summary>Debian's Chromium driven by Playwright, with a fake camera/mic whose audio is a WAV we make with espeak-ng.</summary>
+/// <summary>Debian's Chromium driven by Playwright; optionally with a fake camera/mic whose audio is a WAV we make with espeak-ng.</summary>
 internal static class ChromiumLauncher
 {
-    public static async Task<(IPlaywright Playwright, IBrowser Browser)> LaunchAsync(string micWav)
+    private static readonly string[] BaseArgs =
+    [
+        "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync",
+    ];
+
+    /// <summary>Headless Chromium; with <paramref name="micWav"/>, a fake camera and a microphone playing that file.</summary>
+    public static async Task<ChromiumSession> LaunchAsync(string? micWav = null)
     {
+        var args = micWav is null
+            ? BaseArgs
+            : [.. BaseArgs, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+                "--use-file-for-fake-audio-capture=" + micWav, "--autoplay-policy=no-user-gesture-required"];
         var playwright = await Playwright.CreateAsync();
-        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args =
-            [
-                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-                "--use-file-for-fake-audio-capture=" + micWav, "--autoplay-policy=no-user-gesture-required",
-            ],
-        });
-        return (playwright, browser);
+        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = args });
+        return new ChromiumSession(playwright, browser);
     }
 
     /// <summary>Speech followed by silence, as 16-bit mono WAV (Chromium loops the file).</summary>
@@ -36,5 +37,17 @@ internal static class ChromiumLauncher
         }
 
         return path;
+    }
+}
+
+/// <summary>A launched browser and its Playwright driver, closed together.</summary>
+internal sealed class ChromiumSession(IPlaywright playwright, IBrowser browser) : IAsyncDisposable
+{
+    public IBrowser Browser { get; } = browser;
+
+    public async ValueTask DisposeAsync()
+    {
+        await Browser.CloseAsync();
+        playwright.Dispose();
     }
 }

@@ -13,7 +13,8 @@ public class LiveAvatarTests
     {
         var micWav = ChromiumLauncher.MakeSpeechWav("Hello avatar, can you hear me?");
         await using var app = await AppProcess.StartAsync(new Dictionary<string, string> { ["WebRtc:UdpPort"] = "0" });
-        var (playwright, browser) = await ChromiumLauncher.LaunchAsync(micWav);
+        await using var chromium = await ChromiumLauncher.LaunchAsync(micWav);
+        var browser = chromium.Browser;
         try
         {
             var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
@@ -54,8 +55,6 @@ public class LiveAvatarTests
         }
         finally
         {
-            await browser.CloseAsync();
-            playwright.Dispose();
             File.Delete(micWav);
         }
     }
@@ -65,7 +64,8 @@ public class LiveAvatarTests
     {
         var micWav = ChromiumLauncher.MakeSpeechWav("Hello.");
         await using var app = await AppProcess.StartAsync(new Dictionary<string, string> { ["WebRtc:UdpPort"] = "0", ["Sessions:MaxSessions"] = "1" });
-        var (playwright, browser) = await ChromiumLauncher.LaunchAsync(micWav);
+        await using var chromium = await ChromiumLauncher.LaunchAsync(micWav);
+        var browser = chromium.Browser;
         try
         {
             var first = await browser.NewPageAsync();
@@ -79,8 +79,6 @@ public class LiveAvatarTests
         }
         finally
         {
-            await browser.CloseAsync();
-            playwright.Dispose();
             File.Delete(micWav);
         }
     }
