@@ -140,23 +140,10 @@ public sealed partial class ConversationSession : IAsyncDisposable
     /// <summary>Barge-in: stop the running reply now and return to listening.</summary>
     public void Interrupt()
     {
-        ActiveReply? reply;
-        lock (_replyLock)
+        if (CancelCurrentReply())
         {
-            reply = _current;
-            _current = null;
+            SetState(ConversationState.Listening);
         }
-
-        if (reply is null)
-        {
-            return;
-        }
-
-        reply.Context.Cancel();
-        Flush();
-        reply.MarkSpoken();
-        LogInterrupted(_logger, Id, reply.Context.ReplyId);
-        SetState(ConversationState.Listening);
     }
 
     /// <summary>Drops the chat history (keeps the system prompt).</summary>
@@ -182,10 +169,34 @@ public sealed partial class ConversationSession : IAsyncDisposable
         SetState(ConversationState.Stopped);
     }
 
+    /// <summary>Cancels the running reply's token and flushes the frame queue; false when nothing was running.</summary>
+    private bool CancelCurrentReply()
+    {
+        ActiveReply? reply;
+        lock (_replyLock)
+        {
+            reply = _current;
+            _current = null;
+        }
+
+        if (reply is null)
+        {
+            return false;
+        }
+
+        reply.Context.Cancel();
+        Flush();
+        reply.MarkSpoken();
+        LogInterrupted(_logger, Id, reply.Context.ReplyId);
+        return true;
+    }
+
     private ReplyHandle StartReply(string text, bool useLlm, TimeSpan alreadyElapsed)
     {
         ObjectDisposedException.ThrowIf(_lifetime.IsCancellationRequested, this);
-        Interrupt();
+
+        // A new turn replaces the running one without passing through Listening.
+        CancelCurrentReply();
         var replyId = $"{Id}-r{Interlocked.Increment(ref _replyCounter)}";
         var context = new ReplyContext(replyId, OnStageMeasured, alreadyElapsed);
         var reply = new ActiveReply(context);
