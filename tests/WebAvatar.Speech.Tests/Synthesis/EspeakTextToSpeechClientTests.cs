@@ -151,11 +151,13 @@ public sealed class EspeakTextToSpeechClientTests
     public async Task Cancelled_request_returns_at_once_while_another_session_holds_the_engine()
     {
         using var client = new EspeakTextToSpeechClient(maxTextLength: 20_000);
-        // Initialise the engine first so the long request below is surely the one holding it.
-        await client.GetAudioAsync("Warm up.");
         string longSentence = string.Join(' ', Enumerable.Repeat("and the story goes on and on without any stop", 50));
-        var busy = client.GetAudioAsync(longSentence);
-        await Task.Delay(50);
+
+        // The engine synthesises one sentence ahead of its consumer: once the short first sentence has arrived,
+        // the long second one is surely holding the engine (no guessing with delays).
+        await using var busy = client.GetStreamingAudioAsync("Here we go. " + longSentence + ".").GetAsyncEnumerator();
+        Assert.True(await busy.MoveNextAsync());
+
         using var cts = new CancellationTokenSource();
         var queued = client.GetAudioAsync("I will be interrupted.", null, cts.Token);
         await Task.Delay(20);
@@ -163,8 +165,9 @@ public sealed class EspeakTextToSpeechClientTests
         await cts.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => queued);
         Assert.True(clock.ElapsedMilliseconds < 500, $"cancel took {clock.ElapsedMilliseconds} ms");
-        Assert.False(busy.IsCompleted, "the long synthesis should still be running, or the test proves nothing");
-        await busy;
+        var second = busy.MoveNextAsync().AsTask();
+        Assert.False(second.IsCompleted, "the long synthesis should still be running, or the test proves nothing");
+        Assert.True(await second);
     }
 
     [Fact]
