@@ -24,6 +24,24 @@ internal static class ChromiumLauncher
         return new ChromiumSession(playwright, browser);
     }
 
+    /// <summary>A quiet 440 Hz tone: a live microphone the VAD does not take for speech (speech would barge in).</summary>
+    public static string MakeToneWav()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"webavatar-tone-{Guid.NewGuid():N}.wav");
+        using var process = Process.Start(new ProcessStartInfo("sox", ["-n", "-r", "48000", "-c", "1", "-b", "16", path, "synth", "10", "sine", "440", "vol", "0.2"])
+        {
+            UseShellExecute = false,
+            RedirectStandardError = true,
+        })!;
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException("sox could not write the mic WAV: " + process.StandardError.ReadToEnd());
+        }
+
+        return path;
+    }
+
     /// <summary>Speech followed by silence, as 16-bit mono WAV (Chromium loops the file).</summary>
     public static string MakeSpeechWav(string text)
     {
