@@ -52,6 +52,9 @@
       } else if (r.type === 'remote-outbound-rtp') {
         out.senderReports = out.senderReports || {};
         out.senderReports[r.kind] = r.reportsSent;
+      } else if (r.type === 'remote-inbound-rtp' && r.kind === 'audio') {
+        out.micReport = { roundTripTime: r.roundTripTime, roundTripTimeMeasurements: r.roundTripTimeMeasurements,
+          packetsLost: r.packetsLost, fractionLost: r.fractionLost, jitter: r.jitter };
       } else if (r.type === 'transport') {
         out.transport = { dtlsState: r.dtlsState, srtpCipher: r.srtpCipher, dtlsRole: r.dtlsRole };
       }

@@ -29,6 +29,8 @@ internal sealed class MicrophoneReceiver : IDisposable
         _pcm16 = new short[_resampler.MaxOutputFor(_decoder.MaxFrameSamples)];
     }
 
+    public int PayloadType => _payloadType;
+
     public long Packets { get; private set; }
 
     public long SamplesDelivered { get; private set; }

@@ -22,6 +22,7 @@ internal sealed class PeerMediaSender : IRtpPayloadSink, IDisposable
     private readonly Vp8Packetizer _vp8 = new();
     private readonly byte[] _packet = new byte[RtpConstants.MaxPacket + 64];
     private readonly byte[] _rtcp = new byte[256];
+    private readonly byte[] _reportBlock = new byte[RtpReceiveStatistics.ReportBlockLength];
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private OutboundStream? _current;
     private uint _currentTimestamp;
@@ -130,8 +131,10 @@ internal sealed class PeerMediaSender : IRtpPayloadSink, IDisposable
     /// <summary>
     /// Sends an SR for each stream that has sent something. NTP and RTP times describe the same instant on the
     /// one session clock (NTP = ClockOrigin + position), which is what lets the browser align audio and video.
+    /// The first SR carries our report block about the browser's microphone stream (when there is one): its LSR/DLSR
+    /// give the browser a round-trip time, which its RTP-to-NTP estimators wait for.
     /// </summary>
-    public void SendSenderReports(DateTimeOffset now)
+    public void SendSenderReports(DateTimeOffset now, RtpReceiveStatistics? received = null)
     {
         lock (_lock)
         {
@@ -142,6 +145,7 @@ internal sealed class PeerMediaSender : IRtpPayloadSink, IDisposable
 
             long position = (now - _clockOrigin).Ticks / 10;
             ulong ntp = NtpTime.FromDateTime(now);
+            int blockLength = received?.WriteReportBlock(_reportBlock, Stopwatch.GetTimestamp(), Stopwatch.Frequency) ?? 0;
             foreach (var stream in new[] { Video, Audio })
             {
                 if (stream is null || stream.Packets == 0)
@@ -149,7 +153,8 @@ internal sealed class PeerMediaSender : IRtpPayloadSink, IDisposable
                     continue;
                 }
 
-                int length = RtcpWriter.WriteSenderReport(_rtcp, stream.Ssrc, ntp, stream.TimestampAt(position), (uint)stream.Packets, (uint)stream.PayloadOctets);
+                int length = RtcpWriter.WriteSenderReport(_rtcp, stream.Ssrc, ntp, stream.TimestampAt(position), (uint)stream.Packets, (uint)stream.PayloadOctets, _reportBlock.AsSpan(0, blockLength));
+                blockLength = 0;
                 int protectedLength = _srtp.ProtectRtcp(_rtcp, length);
                 _send(_rtcp.AsSpan(0, protectedLength));
             }

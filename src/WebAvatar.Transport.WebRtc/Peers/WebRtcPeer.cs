@@ -13,6 +13,7 @@ using WebAvatar.Transport.WebRtc.Dtls;
 using WebAvatar.Transport.WebRtc.Ice;
 using WebAvatar.Transport.WebRtc.Net;
 using WebAvatar.Transport.WebRtc.Rtcp;
+using WebAvatar.Transport.WebRtc.Rtp;
 using WebAvatar.Transport.WebRtc.Sdp;
 using WebAvatar.Transport.WebRtc.Srtp;
 
@@ -41,6 +42,7 @@ public sealed class WebRtcPeer : IUdpMediaEndpoint, IRtcpFeedbackHandler
     private readonly object _receiveLock = new();
     private readonly Queue<byte[]> _earlyPackets = new();
     private readonly byte[] _receiveBuffer = new byte[2048];
+    private readonly RtpReceiveStatistics _micStatistics = new(48_000);
     private readonly byte[] _stunResponse = new byte[StunMessage.MaxResponseLength];
     private readonly OutboundStream? _video;
     private readonly OutboundStream? _audio;
@@ -280,6 +282,9 @@ public sealed class WebRtcPeer : IUdpMediaEndpoint, IRtcpFeedbackHandler
         }
     }
 
+    void IRtcpFeedbackHandler.OnSenderReport(uint ssrc, ulong ntpTimestamp) =>
+        _micStatistics.OnSenderReport(ssrc, ntpTimestamp, Stopwatch.GetTimestamp());
+
     void IRtcpFeedbackHandler.OnNack(uint mediaSsrc, ushort sequence)
     {
         Interlocked.Increment(ref _nacks);
@@ -466,7 +471,7 @@ public sealed class WebRtcPeer : IUdpMediaEndpoint, IRtcpFeedbackHandler
                     return;
                 }
 
-                _sender?.SendSenderReports(DateTimeOffset.UtcNow);
+                _sender?.SendSenderReports(DateTimeOffset.UtcNow, _micStatistics);
             }
         }
         catch (OperationCanceledException)
@@ -506,7 +511,17 @@ public sealed class WebRtcPeer : IUdpMediaEndpoint, IRtcpFeedbackHandler
         }
 
         int header = SrtpContext.RtpHeaderLength(buffer[..rtpLength]);
-        _microphone?.Receive(buffer[..rtpLength], header);
+        var microphone = _microphone;
+        if (header > 0 && microphone is not null)
+        {
+            var rtp = buffer[..rtpLength];
+            if (RtpHeader.ReadPayloadType(rtp) == microphone.PayloadType)
+            {
+                _micStatistics.OnPacket(RtpHeader.ReadSsrc(rtp), RtpHeader.ReadSequence(rtp), RtpHeader.ReadTimestamp(rtp), Stopwatch.GetTimestamp(), Stopwatch.Frequency);
+            }
+
+            microphone.Receive(rtp, header);
+        }
     }
 
     private void RequestKeyFrame()

@@ -8,6 +8,11 @@ public interface IRtcpFeedbackHandler
 {
     void OnReportBlock(in RtcpReportBlock block);
 
+    /// <summary>The sender info of an SR from the remote (its NTP time), for the LSR of our reports.</summary>
+    void OnSenderReport(uint ssrc, ulong ntpTimestamp)
+    {
+    }
+
     void OnNack(uint mediaSsrc, ushort sequence);
 
     /// <summary>PLI or FIR: the receiver needs a keyframe.</summary>

@@ -30,7 +30,8 @@ public static class RtcpReader
             var packet = compound.Slice(offset, length);
             switch (type)
             {
-                case RtcpPacketType.SenderReport:
+                case RtcpPacketType.SenderReport when packet.Length >= 28:
+                    handler.OnSenderReport(BinaryPrimitives.ReadUInt32BigEndian(packet[4..]), BinaryPrimitives.ReadUInt64BigEndian(packet[8..]));
                     ReadReportBlocks(packet, 28, count, handler);
                     break;
                 case RtcpPacketType.ReceiverReport:

@@ -7,17 +7,26 @@ public static class RtcpWriter
 {
     public const int SenderReportLength = 28;
 
-    public static int WriteSenderReport(Span<byte> destination, uint ssrc, ulong ntp, uint rtpTimestamp, uint packetCount, uint octetCount)
+    /// <summary>An SR, optionally carrying report blocks (24 bytes each) about streams we receive.</summary>
+    public static int WriteSenderReport(Span<byte> destination, uint ssrc, ulong ntp, uint rtpTimestamp, uint packetCount, uint octetCount, ReadOnlySpan<byte> reportBlocks = default)
     {
-        destination[0] = 0x80;
+        int blocks = reportBlocks.Length / 24;
+        if (blocks * 24 != reportBlocks.Length || blocks > 31)
+        {
+            throw new ArgumentException("Report blocks must be whole 24-byte blocks, at most 31.", nameof(reportBlocks));
+        }
+
+        int length = SenderReportLength + reportBlocks.Length;
+        destination[0] = (byte)(0x80 | blocks);
         destination[1] = RtcpPacketType.SenderReport;
-        BinaryPrimitives.WriteUInt16BigEndian(destination[2..], SenderReportLength / 4 - 1);
+        BinaryPrimitives.WriteUInt16BigEndian(destination[2..], (ushort)(length / 4 - 1));
         BinaryPrimitives.WriteUInt32BigEndian(destination[4..], ssrc);
         BinaryPrimitives.WriteUInt64BigEndian(destination[8..], ntp);
         BinaryPrimitives.WriteUInt32BigEndian(destination[16..], rtpTimestamp);
         BinaryPrimitives.WriteUInt32BigEndian(destination[20..], packetCount);
         BinaryPrimitives.WriteUInt32BigEndian(destination[24..], octetCount);
-        return SenderReportLength;
+        reportBlocks.CopyTo(destination[SenderReportLength..]);
+        return length;
     }
 
     /// <summary>Generic NACK (RFC 4585 §6.2.1) for one lost sequence number; used by tests to play the browser.</summary>

@@ -139,6 +139,12 @@ public class BrowserStreamingTests(BrowserFixture fixture, ITestOutputHelper out
         output.WriteLine($"[{codec}] server: mic packets {stats.MicPacketsReceived}, mic samples {stats.MicSamplesDelivered}, mic RMS {host.Microphone.Rms:F0}, " +
             $"video pkts {stats.Video!.PacketsSent}, audio pkts {stats.Audio!.PacketsSent}, RTT {stats.RoundTripTimeMs:F1} ms, NACKs {stats.NacksReceived}, PLIs {stats.PlisReceived}, SRTP {stats.SrtpProfile}");
         Assert.True(stats.MicPacketsReceived > 50, $"mic packets {stats.MicPacketsReceived}");
+        // Our report blocks about the mic reach Chrome: it computes an RTT from their LSR/DLSR (the receive-side
+        // RTP-to-NTP estimators behind estimatedPlayoutTimestamp and lip-sync wait for one).
+        var micReport = end.GetProperty("micReport");
+        output.WriteLine($"[{codec}] browser view of our mic reports: {micReport}");
+        Assert.True(micReport.GetProperty("roundTripTimeMeasurements").GetDouble() > 0, "Chrome computed no RTT from our receiver reports: " + micReport);
+        Assert.InRange(micReport.GetProperty("roundTripTime").GetDouble(), 0, 0.05);
         Assert.True(host.Microphone.Samples - micSamplesBefore > 16_000, "less than 1 s of microphone PCM reached the sink");
         Assert.True(host.Microphone.Rms > 300, $"microphone PCM is near silent (RMS {host.Microphone.Rms:F0})");
 
