@@ -1,4 +1,5 @@
 using OpenCvSharp;
+using WebAvatar.LipSync.Faces;
 
 namespace WebAvatar.LipSync.Parametric;
 
@@ -8,8 +9,7 @@ namespace WebAvatar.LipSync.Parametric;
 /// </summary>
 internal sealed class FaceAnalyzer
 {
-    public const string DefaultCascadeDirectory = "/usr/share/opencv4/haarcascades";
-    private const string FaceCascadeFile = "haarcascade_frontalface_default.xml";
+    public const string DefaultCascadeDirectory = HaarFaceCascade.DefaultDirectory;
     private const string EyeCascadeFile = "haarcascade_eye.xml";
 
     private readonly string _cascadeDirectory;
@@ -21,7 +21,7 @@ internal sealed class FaceAnalyzer
     public int DetectionCount => Volatile.Read(ref _detections);
 
     public bool CascadesPresent =>
-        File.Exists(Path.Combine(_cascadeDirectory, FaceCascadeFile)) && File.Exists(Path.Combine(_cascadeDirectory, EyeCascadeFile));
+        File.Exists(Path.Combine(_cascadeDirectory, HaarFaceCascade.FaceFileName)) && File.Exists(Path.Combine(_cascadeDirectory, EyeCascadeFile));
 
     public FaceGeometry Analyze(Mat bgr, string sourceName)
     {
@@ -62,10 +62,8 @@ internal sealed class FaceAnalyzer
     /// <summary>Face boxes, largest first.</summary>
     private Rect[] DetectFaces(Mat gray)
     {
-        using var cascade = new CascadeClassifier(Path.Combine(_cascadeDirectory, FaceCascadeFile));
-        int minSide = Math.Max(24, Math.Min(gray.Width, gray.Height) / 10);
-        var faces = cascade.DetectMultiScale(gray, 1.1, 5, HaarDetectionTypes.ScaleImage, new Size(minSide, minSide));
-        return faces.OrderByDescending(f => f.Width * f.Height).ToArray();
+        using var cascade = new HaarFaceCascade(Path.Combine(_cascadeDirectory, HaarFaceCascade.FaceFileName));
+        return cascade.DetectFaces(gray);
     }
 
     private (Point2 Left, Point2 Right, bool Detected) DetectEyes(Mat gray, Rect face)

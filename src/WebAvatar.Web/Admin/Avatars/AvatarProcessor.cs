@@ -5,6 +5,7 @@ using LogLevel = Microsoft.Extensions.Logging.LogLevel;
 using WebAvatar.Data;
 using WebAvatar.Data.Entities;
 using WebAvatar.LipSync;
+using WebAvatar.LipSync.Faces;
 
 namespace WebAvatar.Web.Admin.Avatars;
 
@@ -24,7 +25,6 @@ internal sealed partial class AvatarProcessor(
     Wav2LipAvatarPreparer wav2Lip,
     ILogger<AvatarProcessor> logger) : BackgroundService
 {
-    private const string FaceCascade = "/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml";
     private const int ThumbnailWidth = 160;
     private const int PreviewWidth = 320;
 
@@ -149,17 +149,14 @@ internal sealed partial class AvatarProcessor(
 
     private static Rect? FindFace(Mat image)
     {
-        if (!File.Exists(FaceCascade))
+        // The preview is a convenience: without opencv-data the avatar is still accepted, just without a face box.
+        if (!File.Exists(HaarFaceCascade.DefaultPath))
         {
             return null;
         }
 
-        using var cascade = new CascadeClassifier(FaceCascade);
-        using var gray = new Mat();
-        Cv2.CvtColor(image, gray, ColorConversionCodes.BGR2GRAY);
-        int minimum = Math.Max(24, Math.Min(image.Width, image.Height) / 10);
-        var faces = cascade.DetectMultiScale(gray, 1.1, 5, HaarDetectionTypes.ScaleImage, new Size(minimum, minimum));
-        return faces.Length == 0 ? null : faces.MaxBy(r => r.Width * r.Height);
+        using var cascade = new HaarFaceCascade();
+        return cascade.FindLargestFace(image, maxSide: int.MaxValue);
     }
 
     private static void WriteScaled(Mat image, string path, int width)
