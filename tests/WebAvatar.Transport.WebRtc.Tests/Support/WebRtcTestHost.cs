@@ -18,7 +18,7 @@ internal sealed class WebRtcTestHost : IAsyncDisposable
 
     private const string Page = """
         <!doctype html><html><body>
-        <video id="v" autoplay playsinline muted></video>
+        <video id="v" autoplay playsinline></video>
         <script src="/api/webrtc/webavatar-webrtc.js"></script>
         </body></html>
         """;
