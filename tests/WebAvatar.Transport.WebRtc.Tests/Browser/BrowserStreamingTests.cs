@@ -125,15 +125,12 @@ public class BrowserStreamingTests(BrowserFixture fixture, ITestOutputHelper out
         Assert.True(syncOffsets.Count >= 4, "estimatedPlayoutTimestamp missing: " + end);
         var steady = syncOffsets.TakeLast(4).ToList();
         double steadyMedian = Median(steady);
-        // Best 2 s window: with this looping synthetic source Chrome's sync is sometimes knocked off by a stall and
-        // re-converges; the product target (40 ms) is reported, CI guards against sync being broken outright.
-        double bestWindow = Enumerable.Range(0, Math.Max(1, syncOffsets.Count - 3))
-            .Select(i => Median(syncOffsets.Skip(i).Take(4).ToList())).Min(Math.Abs);
         output.WriteLine($"[{codec}] A/V playout offset (video - audio estimatedPlayoutTimestamp, ms) every 0.5 s: [{string.Join(", ", syncOffsets.Select(o => o.ToString("F0")))}]; " +
-            $"steady state (last 4) median {steadyMedian:F1} ms, max |offset| {steady.Max(Math.Abs):F0} ms, best 2 s window |median| {bestWindow:F0} ms (target 40)");
-        // Chrome leaves offsets under its 30 ms dead band uncorrected and video playout moves in 40 ms frame steps,
-        // so the bound applies to the steady-state median rather than to every single reading.
-        Assert.True(bestWindow <= 150, $"A/V never held within 150 ms for 2 s: {string.Join(", ", syncOffsets.Select(o => o.ToString("F0")))}");
+            $"steady state (last 4 = 2 s) median {steadyMedian:F1} ms, max |offset| {steady.Max(Math.Abs):F0} ms (target 40)");
+        // Measured on a quiet machine the steady state settles at 27-38 ms (audio slightly behind video: NetEq's buffer
+        // is deeper than video's, and Chrome leaves offsets inside its 30 ms dead band alone). A start-up offset of up
+        // to ~1 s (the browser's audio output starting) takes Chrome ~15 s to remove, hence the 60 s allowance above.
+        Assert.True(steady.All(o => Math.Abs(o) <= 40), $"A/V playout offset did not hold within 40 ms for 2 s within 60 s: {string.Join(", ", syncOffsets.Select(o => o.ToString("F0")))}");
 
         var stats = peer.GetStats();
         output.WriteLine($"[{codec}] server: mic packets {stats.MicPacketsReceived}, mic samples {stats.MicSamplesDelivered}, mic RMS {host.Microphone.Rms:F0}, " +
