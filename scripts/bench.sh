@@ -2,16 +2,24 @@
 # Runs the component benchmarks and the browser timing tests on this machine and writes one report:
 #   ./scripts/bench.sh            -> bench-results/latest.md (and prints it)
 #   BENCH_QUICK=1 ./scripts/bench.sh  skips the slow real-size Wav2Lip model
+#   ./scripts/bench.sh soak [--minutes 60] [--interval 10]  one session for an hour: A/V offset drift
+#                                      -> bench-results/soak-*.{csv,md}
 # Not part of CI: figures depend on the machine; commit the report with the commit that produced it.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 EXTRA_APT="chromium ${EXTRA_APT:-}" "$ROOT/scripts/setup.sh"
 cd "$ROOT"
+BENCH=(dotnet run -c Release --no-build --project tests/WebAvatar.Benchmarks --)
+if [ "${1:-}" = "soak" ]; then
+  shift
+  dotnet build src/WebAvatar.Web -c Release --nologo -v q >/dev/null
+  dotnet build tests/WebAvatar.Benchmarks -c Release --nologo -v q >/dev/null
+  exec "${BENCH[@]}" bench soak "$@"
+fi
 dotnet build WebAvatar.sln -c Release --nologo -v q --no-restore >/dev/null
 OUT="$ROOT/bench-results"
 mkdir -p "$OUT"
 REPORT="$OUT/latest.md"
-BENCH=(dotnet run -c Release --no-build --project tests/WebAvatar.Benchmarks --)
 
 {
   echo "# WebAvatar benchmark report"

@@ -11,5 +11,6 @@ internal static partial class BenchRegistry
         BenchCommands.Register("webrtc-send", WebRtcSendPathBench.RunReportAsync);
         Wav2LipBench.Register();
         WhisperBench.Register();
+        Live.SoakBench.Register();
     }
 }
