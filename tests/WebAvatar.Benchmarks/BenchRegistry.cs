@@ -12,5 +12,6 @@ internal static partial class BenchRegistry
         Wav2LipBench.Register();
         WhisperBench.Register();
         Live.SoakBench.Register();
+        Live.LiveBench.Register();
     }
 }

@@ -46,7 +46,7 @@ public static class MetricsEndpoints
                 s.State.ToString(),
                 s.FramesPerSecond,
                 s.Viewers,
-                s.RecentReplies.Select(r => new ReplyMetrics(r.ReplyId, r.Milliseconds.ToDictionary(kv => kv.Key.ToString(), kv => Math.Round(kv.Value, 1)))).ToList()))
+                s.RecentReplies.Select(r => new ReplyMetrics(r.ReplyId, r.StartedAt.ToUnixTimeMilliseconds(), r.Milliseconds.ToDictionary(kv => kv.Key.ToString(), kv => Math.Round(kv.Value, 1)))).ToList()))
             .ToList();
         return new ServerMetrics(
             Math.Round((DateTime.Now - process.StartTime).TotalSeconds, 1),

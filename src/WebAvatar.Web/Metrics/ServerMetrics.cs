@@ -39,4 +39,7 @@ public sealed record SessionMetrics(
     int Peers,
     IReadOnlyList<ReplyMetrics> Replies);
 
-public sealed record ReplyMetrics(string ReplyId, IReadOnlyDictionary<string, double> StageMs);
+/// <param name="ReplyId">Reply id.</param>
+/// <param name="StartedUnixMs">Wall-clock start of the reply (Unix ms): lets a client on the same machine line up its own clock.</param>
+/// <param name="StageMs">Stage name -> ms since the reply's start.</param>
+public sealed record ReplyMetrics(string ReplyId, double StartedUnixMs, IReadOnlyDictionary<string, double> StageMs);
