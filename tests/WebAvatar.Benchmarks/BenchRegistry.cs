@@ -13,5 +13,6 @@ internal static partial class BenchRegistry
         WhisperBench.Register();
         Live.SoakBench.Register();
         Live.LiveBench.Register();
+        Live.CyclesBench.Register();
     }
 }

@@ -74,12 +74,16 @@ internal sealed class ChatPage
 
     public Task<T> EvaluateAsync<T>(string script, object? arg = null) => Page.EvaluateAsync<T>(script, arg).WaitAsync(EvaluateTimeout);
 
-    /// <summary>Closes the WebRTC connection from the page (the WHEP DELETE), then the tab.</summary>
+    /// <summary>
+    /// Closes the WebRTC connection from the page (the WHEP DELETE), leaves the page (so Blazor's unload beacon ends the
+    /// circuit, and with it the session, at once rather than after the disconnected-circuit grace period), closes the tab.
+    /// </summary>
     public async Task CloseAsync()
     {
         try
         {
             await Page.EvaluateAsync("avatarPage.close()").WaitAsync(TimeSpan.FromSeconds(10));
+            await Page.GotoAsync("about:blank").WaitAsync(TimeSpan.FromSeconds(10));
         }
         finally
         {
