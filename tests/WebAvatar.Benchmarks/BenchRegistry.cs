@@ -14,5 +14,6 @@ internal static partial class BenchRegistry
         Live.SoakBench.Register();
         Live.LiveBench.Register();
         Live.CyclesBench.Register();
+        Live.ConcurrencyBench.Register();
     }
 }

@@ -49,16 +49,19 @@ internal sealed class ChatPage
     /// <summary>Makes the avatar speak <paramref name="text"/> as typed, with "Speak exactly this" (no LLM).</summary>
     public async Task SayAsync(string text)
     {
-        await Page.Locator("#say-exactly").CheckAsync();
-        await SubmitAsync(text);
+        await TypeSayAsync(text);
+        await SendAsync();
     }
 
-    /// <summary>Types and sends <paramref name="text"/> as a user message (goes through the LLM).</summary>
-    public async Task SubmitAsync(string text)
+    /// <summary>Types <paramref name="text"/> with "Speak exactly this" ticked, without sending it yet.</summary>
+    public async Task TypeSayAsync(string text)
     {
+        await Page.Locator("#say-exactly").CheckAsync();
         await Page.Locator("#message-input").FillAsync(text);
-        await Page.Locator("#send-button").ClickAsync();
     }
+
+    /// <summary>Clicks Send.</summary>
+    public Task SendAsync() => Page.Locator("#send-button").ClickAsync();
 
     /// <summary>The page's WebRTC stats summary (webavatar-webrtc.js summarizeStats).</summary>
     public async Task<JsonElement> StatsAsync()
