@@ -8,6 +8,7 @@ using WebAvatar.Speech;
 using WebAvatar.Web.Admin;
 using WebAvatar.Web.Components;
 using WebAvatar.Web.Health;
+using WebAvatar.Web.Metrics;
 using WebAvatar.Web.Sessions;
 
 namespace WebAvatar.Web;
@@ -32,6 +33,7 @@ public static class WebAvatarWebExtensions
         services.AddOptions<LiveSessionOptions>().BindConfiguration(LiveSessionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<AvatarSessionManager>();
         services.AddSingleton<EngineCatalog>();
+        services.AddServerMetrics();
         builder.AddAdmin();
         return builder;
     }
@@ -45,6 +47,7 @@ public static class WebAvatarWebExtensions
         app.MapWebRtcEndpoints();
         app.MapAdmin();
         app.MapGet("/api/health", (EngineCatalog catalog, CancellationToken ct) => catalog.GetReportAsync(ct));
+        app.MapServerMetrics();
         app.MapGet("/healthz", () => Results.Text("ok"));
         return app;
     }

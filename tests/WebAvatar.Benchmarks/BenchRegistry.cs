@@ -11,5 +11,9 @@ internal static partial class BenchRegistry
         BenchCommands.Register("webrtc-send", WebRtcSendPathBench.RunReportAsync);
         Wav2LipBench.Register();
         WhisperBench.Register();
+        Live.SoakBench.Register();
+        Live.LiveBench.Register();
+        Live.CyclesBench.Register();
+        Live.ConcurrencyBench.Register();
     }
 }

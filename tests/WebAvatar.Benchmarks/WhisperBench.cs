@@ -68,7 +68,8 @@ internal static class WhisperBench
         return audio;
     }
 
-    private static string EnsureModel(string size)
+    /// <summary>The generated random-weight model of <paramref name="size"/> under .cache/bench-whisper (made on first use).</summary>
+    public static string EnsureModel(string size)
     {
         var root = AppContext.BaseDirectory;
         while (!File.Exists(Path.Combine(root, "WebAvatar.sln")))

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using WebAvatar.Web.Tests.Infrastructure;
 
 namespace WebAvatar.Web.Tests;
 

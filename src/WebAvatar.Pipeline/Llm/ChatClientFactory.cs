@@ -26,6 +26,12 @@ public sealed class ChatClientFactory(IOptions<LlmOptions> options, ILogger<Chat
             return Echo("no LLM configured (set Llm:Provider, Llm:Endpoint and Llm:Model)");
         }
 
+        if (settings.Provider == LlmProvider.Scripted)
+        {
+            logger.LogWarning("LLM: scripted reply (benchmark/demo mode): every answer is \"{Reply}\"", settings.ScriptedReply);
+            return (new ScriptedChatClient(settings.ScriptedReply), new LlmStatus(ScriptedChatClient.ProviderName, string.Empty, false, "scripted reply (Llm:ScriptedReply), for benchmarks and demos"));
+        }
+
         if (!Uri.TryCreate(settings.Endpoint, UriKind.Absolute, out var endpoint))
         {
             return Echo($"Llm:Endpoint '{settings.Endpoint}' is not an absolute URL");
@@ -66,7 +72,8 @@ public sealed class ChatClientFactory(IOptions<LlmOptions> options, ILogger<Chat
     public LlmOptions WithEndpoint(string endpoint, string model)
     {
         var settings = _options.Clone();
-        settings.Provider = _options.Provider == LlmProvider.None ? LlmProvider.OpenAI : _options.Provider;
+        // A persona with its own endpoint wants a real model, even when the app runs without one or scripted.
+        settings.Provider = _options.Provider is LlmProvider.None or LlmProvider.Scripted ? LlmProvider.OpenAI : _options.Provider;
         settings.Endpoint = endpoint;
         settings.Model = string.IsNullOrWhiteSpace(model) ? _options.Model : model;
         return settings;

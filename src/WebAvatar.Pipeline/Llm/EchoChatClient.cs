@@ -29,7 +29,7 @@ public sealed class EchoChatClient : IChatClient
     {
         var last = messages.LastOrDefault(m => m.Role == ChatRole.User)?.Text ?? string.Empty;
         var responseId = Guid.NewGuid().ToString("N");
-        foreach (var piece in SplitKeepingSpaces(last))
+        foreach (var piece in WordPieces.SplitKeepingSpaces(last))
         {
             cancellationToken.ThrowIfCancellationRequested();
             yield return new ChatResponseUpdate(ChatRole.Assistant, piece) { ResponseId = responseId, ModelId = ProviderName };
@@ -44,18 +44,5 @@ public sealed class EchoChatClient : IChatClient
 
     public void Dispose()
     {
-    }
-
-    private static IEnumerable<string> SplitKeepingSpaces(string text)
-    {
-        int start = 0;
-        for (int i = 1; i <= text.Length; i++)
-        {
-            if (i == text.Length || (char.IsWhiteSpace(text[i - 1]) && !char.IsWhiteSpace(text[i])))
-            {
-                yield return text[start..i];
-                start = i;
-            }
-        }
     }
 }

@@ -12,9 +12,12 @@ public enum LlmProvider
 
     /// <summary>A local Ollama server.</summary>
     Ollama,
+
+    /// <summary>For benchmarks and demos: answers every message instantly with <see cref="LlmOptions.ScriptedReply"/>.</summary>
+    Scripted,
 }
 
-public sealed class LlmOptions
+public sealed class LlmOptions : IValidatableObject
 {
     public const string Section = "Llm";
 
@@ -37,6 +40,20 @@ public sealed class LlmOptions
     /// <summary>Chat turns kept as context (user + assistant messages).</summary>
     [Range(0, 200)]
     public int HistoryMessages { get; set; } = 20;
+
+    /// <summary>
+    /// The reply of the <see cref="LlmProvider.Scripted"/> provider, streamed word by word whatever the user says
+    /// (benchmarks use it so LLM time is excluded from the latency figures).
+    /// </summary>
+    public string ScriptedReply { get; set; } = string.Empty;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Provider == LlmProvider.Scripted && string.IsNullOrWhiteSpace(ScriptedReply))
+        {
+            yield return new ValidationResult("Llm:Provider is Scripted but Llm:ScriptedReply is empty: set the sentence the avatar should answer.", [nameof(ScriptedReply)]);
+        }
+    }
 
     /// <summary>A copy to adjust for one persona without touching the app's settings.</summary>
     public LlmOptions Clone() => (LlmOptions)MemberwiseClone();

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Microsoft.Playwright;
-using WebAvatar.Web.Tests.Infrastructure;
 
 namespace WebAvatar.Web.Tests.Admin;
 
@@ -16,7 +15,7 @@ public class AdminBrowserTests(AdminAppFixture fixture)
     {
         var video = AdminTestAssets.AvatarMp4;
         var shots = RepoPaths.Artifacts("screenshots");
-        await using var chromium = await Live.ChromiumLauncher.LaunchAsync();
+        await using var chromium = await ChromiumLauncher.LaunchAsync();
         var context = await chromium.Browser.NewContextAsync(new() { BaseURL = fixture.App.BaseAddress.ToString(), ViewportSize = new() { Width = 1280, Height = 900 } });
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(30_000);

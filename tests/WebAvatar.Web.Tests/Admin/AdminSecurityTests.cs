@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
-using WebAvatar.Web.Tests.Infrastructure;
 
 namespace WebAvatar.Web.Tests.Admin;
 

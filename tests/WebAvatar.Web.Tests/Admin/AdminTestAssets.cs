@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using WebAvatar.Web.Tests.Infrastructure;
 
 namespace WebAvatar.Web.Tests.Admin;
 

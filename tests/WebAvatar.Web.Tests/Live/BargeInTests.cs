@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Playwright;
-using WebAvatar.Web.Tests.Infrastructure;
 
 namespace WebAvatar.Web.Tests.Live;
 
@@ -41,7 +39,7 @@ public class BargeInTests
     [Fact]
     public async Task Speaking_over_the_avatar_stops_its_audio_at_the_browser()
     {
-        var micWav = MakeDelayedSpeechWav(silenceSeconds: 4, "Stop please, I have a question for you.");
+        var micWav = MicWav.DelayedSpeech(4, "Stop please, I have a question for you.");
         await using var app = await AppProcess.StartAsync(new Dictionary<string, string> { ["WebRtc:UdpPort"] = "0" });
         await using var chromium = await ChromiumLauncher.LaunchAsync(micWav);
         var browser = chromium.Browser;
@@ -80,29 +78,6 @@ public class BargeInTests
         finally
         {
             File.Delete(micWav);
-        }
-    }
-
-    /// <summary>Silence, then speech, then silence (Chromium loops the file; the pause keeps the loop out of the window).</summary>
-    private static string MakeDelayedSpeechWav(int silenceSeconds, string text)
-    {
-        var speech = ChromiumLauncher.MakeSpeechWav(text);
-        var path = Path.Combine(Path.GetTempPath(), $"webavatar-barge-{Guid.NewGuid():N}.wav");
-        var pad = Path.Combine(Path.GetTempPath(), $"webavatar-pad-{Guid.NewGuid():N}.wav");
-        Run("sox", "-n", "-r", "22050", "-c", "1", "-b", "16", pad, "trim", "0", silenceSeconds.ToString());
-        Run("sox", pad, speech, pad, pad, path);
-        File.Delete(pad);
-        File.Delete(speech);
-        return path;
-    }
-
-    private static void Run(string file, params string[] args)
-    {
-        using var process = Process.Start(new ProcessStartInfo(file, args) { UseShellExecute = false, RedirectStandardError = true })!;
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{file} failed: {process.StandardError.ReadToEnd()}");
         }
     }
 }

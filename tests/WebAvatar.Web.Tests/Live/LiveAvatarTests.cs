@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Playwright;
-using WebAvatar.Web.Tests.Infrastructure;
 
 namespace WebAvatar.Web.Tests.Live;
 
@@ -12,7 +11,7 @@ public class LiveAvatarTests
     public async Task Browser_sees_and_hears_the_avatar_speak_and_its_mic_reaches_the_server()
     {
         // A tone, not speech: speech from the looping fake mic would (rightly) barge in on the avatar.
-        var micWav = ChromiumLauncher.MakeToneWav();
+        var micWav = MicWav.Tone();
         await using var app = await AppProcess.StartAsync(new Dictionary<string, string> { ["WebRtc:UdpPort"] = "0" });
         await using var chromium = await ChromiumLauncher.LaunchAsync(micWav);
         var browser = chromium.Browser;
@@ -63,7 +62,7 @@ public class LiveAvatarTests
     [Fact]
     public async Task The_session_over_the_limit_is_refused_with_a_clear_message()
     {
-        var micWav = ChromiumLauncher.MakeSpeechWav("Hello.");
+        var micWav = MicWav.Speech("Hello.");
         await using var app = await AppProcess.StartAsync(new Dictionary<string, string> { ["WebRtc:UdpPort"] = "0", ["Sessions:MaxSessions"] = "1" });
         await using var chromium = await ChromiumLauncher.LaunchAsync(micWav);
         var browser = chromium.Browser;

@@ -96,7 +96,7 @@ public sealed class LiveSessionMonitor : IHostedService, IDisposable
         private readonly ConversationSession _session;
         private readonly Action _notify;
         private readonly Lock _lock = new();
-        private readonly List<(string ReplyId, Dictionary<Stage, double> Ms)> _replies = [];
+        private readonly List<(string ReplyId, Dictionary<Stage, double> Ms, DateTimeOffset StartedAt)> _replies = [];
         private readonly Stopwatch _window = Stopwatch.StartNew();
         private long _framesInWindow;
         private double _fps;
@@ -122,7 +122,7 @@ public sealed class LiveSessionMonitor : IHostedService, IDisposable
             lock (_lock)
             {
                 RollWindow();
-                var replies = _replies.Select(r => new ReplyLatency(r.ReplyId, new Dictionary<Stage, double>(r.Ms))).ToList();
+                var replies = _replies.Select(r => new ReplyLatency(r.ReplyId, new Dictionary<Stage, double>(r.Ms), r.StartedAt)).ToList();
                 return new LiveSessionView(_session.Id, _session.State, _session.RendererName, _session.Llm.Provider, Math.Round(_fps, 1), 0, replies);
             }
         }
@@ -134,7 +134,7 @@ public sealed class LiveSessionMonitor : IHostedService, IDisposable
                 var index = _replies.FindIndex(r => r.ReplyId == timing.ReplyId);
                 if (index < 0)
                 {
-                    _replies.Add((timing.ReplyId, new Dictionary<Stage, double>()));
+                    _replies.Add((timing.ReplyId, new Dictionary<Stage, double>(), default));
                     if (_replies.Count > ReplyHistory)
                     {
                         _replies.RemoveAt(0);
@@ -144,6 +144,12 @@ public sealed class LiveSessionMonitor : IHostedService, IDisposable
                 }
 
                 _replies[index].Ms[timing.Stage] = timing.SinceReplyStart.TotalMilliseconds;
+                // The wall-clock start follows from any stage measured as it happens; VadEnd is reported as 0 after
+                // the fact (when the ASR final arrives), so it cannot date the reply.
+                if (_replies[index].StartedAt == default && timing.Stage != Stage.VadEnd)
+                {
+                    _replies[index] = _replies[index] with { StartedAt = DateTimeOffset.UtcNow - timing.SinceReplyStart };
+                }
             }
 
             _notify();

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace WebAvatar.Web.Tests.Infrastructure;
+namespace WebAvatar.Testing;
 
 /// <summary>
 /// Runs the real web app (the built WebAvatar.Web.dll) as a child process on a free loopback port,
@@ -25,6 +25,11 @@ public sealed class AppProcess : IAsyncDisposable
     }
 
     public Uri BaseAddress { get; }
+
+    /// <summary>OS process id of the app (for /proc figures).</summary>
+    public int ProcessId => _process.Id;
+
+    public bool HasExited => _process.HasExited;
 
     public string Log
     {

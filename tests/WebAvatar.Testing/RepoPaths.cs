@@ -1,6 +1,6 @@
-namespace WebAvatar.Web.Tests.Infrastructure;
+namespace WebAvatar.Testing;
 
-internal static class RepoPaths
+public static class RepoPaths
 {
     public static string Root { get; } = FindRoot();
 
