@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using WebAvatar.Web.Tests.Infrastructure;
 
@@ -28,13 +30,19 @@ public class BargeInTests
           const rms = (a) => { a.getFloatTimeDomainData(buf); let s = 0; for (const v of buf) s += v * v; return Math.sqrt(s / buf.length); };
           const log = [];
           const t0 = performance.now();
-          return await new Promise(resolve => {
+          const samples = await new Promise(resolve => {
             const timer = setInterval(() => {
               const t = performance.now() - t0;
               log.push([t, rms(mic), rms(remote)]);
               if (t > 9000) { clearInterval(timer); resolve(log); }
             }, 5);
           });
+          const stats = [];
+          (await pc.getStats()).forEach(r => {
+            if (r.type === 'inbound-rtp') stats.push({ kind: r.kind, jitterBufferMs: 1000 * r.jitterBufferDelay / Math.max(1, r.jitterBufferEmittedCount),
+              targetMs: 1000 * r.jitterBufferTargetDelay / Math.max(1, r.jitterBufferEmittedCount), minimumMs: 1000 * r.jitterBufferMinimumDelay / Math.max(1, r.jitterBufferEmittedCount) });
+          });
+          return { origin: performance.timeOrigin + t0, samples, stats };
         }
         """;
 
@@ -42,7 +50,11 @@ public class BargeInTests
     public async Task Speaking_over_the_avatar_stops_its_audio_at_the_browser()
     {
         var micWav = MakeDelayedSpeechWav(silenceSeconds: 4, "Stop please, I have a question for you.");
-        await using var app = await AppProcess.StartAsync(new Dictionary<string, string> { ["WebRtc:UdpPort"] = "0" });
+        await using var app = await AppProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["WebRtc:UdpPort"] = "0",
+            ["Logging:LogLevel:WebAvatar.Web.Sessions"] = "Debug", // the server-side timeline of the barge-in
+        });
         await using var chromium = await ChromiumLauncher.LaunchAsync(micWav);
         var browser = chromium.Browser;
         try
@@ -59,8 +71,8 @@ public class BargeInTests
                 "more than enough time really, to interrupt the avatar while it is still talking about nothing in particular at all.");
             await page.Locator("#send-button").ClickAsync();
 
-            var samples = await page.EvaluateAsync<JsonElement>(Monitor);
-            var log = samples.EnumerateArray().Select(e => (T: e[0].GetDouble(), Mic: e[1].GetDouble(), Avatar: e[2].GetDouble())).ToList();
+            var monitor = await page.EvaluateAsync<JsonElement>(Monitor);
+            var log = monitor.GetProperty("samples").EnumerateArray().Select(e => (T: e[0].GetDouble(), Mic: e[1].GetDouble(), Avatar: e[2].GetDouble())).ToList();
 
             const double micOn = 0.02, avatarOn = 0.01;
             int onsetIndex = log.FindIndex(s => s.Mic > micOn);
@@ -71,7 +83,9 @@ public class BargeInTests
             Assert.True(lastAvatar < log.Count - 200, "the avatar never went quiet: barge-in did not happen");
             double stopMs = log[lastAvatar].T - onset.T;
             Console.WriteLine($"barge-in: mic onset at {onset.T:F0} ms, avatar silent from {log[lastAvatar].T:F0} ms: {stopMs:F0} ms");
-            File.WriteAllText(Path.Combine(RepoPaths.Artifacts("bench"), "barge-in.txt"), $"{stopMs:F0} ms from speech onset to avatar audio stopping at the browser\n");
+            var breakdown = Timeline(app.Log, monitor.GetProperty("origin").GetDouble() + onset.T, stopMs, monitor.GetProperty("stats"));
+            Console.WriteLine(breakdown);
+            File.WriteAllText(Path.Combine(RepoPaths.Artifacts("bench"), "barge-in.txt"), $"{stopMs:F0} ms from speech onset to avatar audio stopping at the browser\n{breakdown}\n");
             // The product target is 300 ms; measured here 275-355 ms (Silero VAD onset + 100 ms confirmation + jitter
             // buffer). This bound catches regressions (a queue that keeps draining takes seconds) until the target is met.
             Assert.True(stopMs < 500, $"barge-in took {stopMs:F0} ms");
@@ -81,6 +95,32 @@ public class BargeInTests
         {
             File.Delete(micWav);
         }
+    }
+
+    /// <summary>
+    /// Where the time went, on the shared wall clock (browser and app run on one machine): each server log line that
+    /// carries "at {unix ms}" after the browser's mic onset, plus the receivers' average jitter-buffer delays.
+    /// </summary>
+    private static string Timeline(string appLog, double onsetUnixMs, double stopMs, JsonElement stats)
+    {
+        var lines = new List<string> { "  0 ms  mic onset at the browser" };
+        foreach (Match m in Regex.Matches(appLog, @"Session \S+: (?<what>[^\r\n]*?) at (?<unix>\d{13})\b(?<rest>[^\r\n]*)"))
+        {
+            var at = long.Parse(m.Groups["unix"].Value, CultureInfo.InvariantCulture) - onsetUnixMs;
+            if (at > -500)
+            {
+                lines.Add($"{at,4:F0} ms  {m.Groups["what"].Value}{m.Groups["rest"].Value}");
+            }
+        }
+
+        lines.Add($"{stopMs,4:F0} ms  avatar audio silent at the browser");
+        foreach (var r in stats.EnumerateArray())
+        {
+            lines.Add($"  {r.GetProperty("kind").GetString()} jitter buffer: {r.GetProperty("jitterBufferMs").GetDouble():F0} ms average " +
+                $"(target {r.GetProperty("targetMs").GetDouble():F0} ms, minimum {r.GetProperty("minimumMs").GetDouble():F0} ms)");
+        }
+
+        return string.Join('\n', lines);
     }
 
     /// <summary>Silence, then speech, then silence (Chromium loops the file; the pause keeps the loop out of the window).</summary>
