@@ -243,7 +243,7 @@ public sealed class StreamingTranscriber : IAudioInputSink, IAsyncDisposable
                 case VoiceActivityKind.SpeechStart:
                     OnSpeechStart(e.SamplePosition);
                     break;
-                case VoiceActivityKind.TentativeEnd:
+                case VoiceActivityKind.TentativeEnd when _options.SpeculativeFinal:
                     StartSpeculativeFinal(e.SamplePosition + _tailSamples, token);
                     break;
                 case VoiceActivityKind.SpeechResumed:

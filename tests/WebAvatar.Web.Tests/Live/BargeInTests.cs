@@ -83,12 +83,23 @@ public class BargeInTests
             Assert.True(lastAvatar < log.Count - 200, "the avatar never went quiet: barge-in did not happen");
             double stopMs = log[lastAvatar].T - onset.T;
             Console.WriteLine($"barge-in: mic onset at {onset.T:F0} ms, avatar silent from {log[lastAvatar].T:F0} ms: {stopMs:F0} ms");
-            var breakdown = Timeline(app.Log, monitor.GetProperty("origin").GetDouble() + onset.T, stopMs, monitor.GetProperty("stats"));
+            var timeline = ServerTimeline(app.Log, monitor.GetProperty("origin").GetDouble() + onset.T);
+            var breakdown = Describe(timeline, stopMs, monitor.GetProperty("stats"));
             Console.WriteLine(breakdown);
             File.WriteAllText(Path.Combine(RepoPaths.Artifacts("bench"), "barge-in.txt"), $"{stopMs:F0} ms from speech onset to avatar audio stopping at the browser\n{breakdown}\n");
-            // The product target is 300 ms; measured here 275-355 ms (Silero VAD onset + 100 ms confirmation + jitter
-            // buffer). This bound catches regressions (a queue that keeps draining takes seconds) until the target is met.
-            Assert.True(stopMs < 500, $"barge-in took {stopMs:F0} ms");
+            // The server's part, which the browser's jitter buffer does not blur: the first window that sounds like speech
+            // pauses the avatar (~120 ms after the onset: Silero needs the first vowel), and its output is silent from
+            // the next 40 ms slot, long before the onset is confirmed.
+            int paused = timeline.FindIndex(e => e.What.StartsWith("possible speech onset, avatar paused", StringComparison.Ordinal));
+            Assert.True(paused >= 0, $"the avatar was not paused at the first sign of speech:\n{breakdown}");
+            var silentSlot = timeline.Skip(paused).FirstOrDefault(e => e.What.StartsWith("first silent slot", StringComparison.Ordinal));
+            Assert.True(silentSlot.What is not null, $"no silent slot followed the pause:\n{breakdown}");
+            Assert.True(silentSlot.Ms < 250, $"the avatar's output went silent {silentSlot.Ms:F0} ms after the onset:\n{breakdown}");
+
+            // The product target at the browser is 300 ms: measured 175-250 ms when the machine is quiet (server ~145 ms +
+            // Chrome's audio jitter buffer ~70 ms); a loaded machine inflates the jitter buffer to 150-400 ms. This bound
+            // catches regressions (a queue that keeps draining takes seconds).
+            Assert.True(stopMs < 500, $"barge-in took {stopMs:F0} ms:\n{breakdown}");
             await Assertions.Expect(page.Locator("#state-chip")).Not.ToHaveTextAsync("Speaking");
         }
         finally
@@ -98,21 +109,20 @@ public class BargeInTests
     }
 
     /// <summary>
-    /// Where the time went, on the shared wall clock (browser and app run on one machine): each server log line that
-    /// carries "at {unix ms}" after the browser's mic onset, plus the receivers' average jitter-buffer delays.
+    /// The server's barge-in timeline on the browser's clock (both run on one machine, so their wall clocks agree):
+    /// each app log line that carries "at {unix ms}", in ms after the browser saw the mic onset.
     /// </summary>
-    private static string Timeline(string appLog, double onsetUnixMs, double stopMs, JsonElement stats)
-    {
-        var lines = new List<string> { "  0 ms  mic onset at the browser" };
-        foreach (Match m in Regex.Matches(appLog, @"Session \S+: (?<what>[^\r\n]*?) at (?<unix>\d{13})\b(?<rest>[^\r\n]*)"))
-        {
-            var at = long.Parse(m.Groups["unix"].Value, CultureInfo.InvariantCulture) - onsetUnixMs;
-            if (at > -500)
-            {
-                lines.Add($"{at,4:F0} ms  {m.Groups["what"].Value}{m.Groups["rest"].Value}");
-            }
-        }
+    private static List<(double Ms, string What)> ServerTimeline(string appLog, double onsetUnixMs) =>
+        Regex.Matches(appLog, @"Session \S+: (?<what>[^\r\n]*?) at (?<unix>\d{13})\b(?<rest>[^\r\n]*)")
+            .Select(m => (Ms: long.Parse(m.Groups["unix"].Value, CultureInfo.InvariantCulture) - onsetUnixMs, What: m.Groups["what"].Value + m.Groups["rest"].Value))
+            .Where(e => e.Ms > -500)
+            .ToList();
 
+    /// <summary>Where the time went: the server timeline, the browser's end, and the receivers' average jitter-buffer delays.</summary>
+    private static string Describe(List<(double Ms, string What)> timeline, double stopMs, JsonElement stats)
+    {
+        var lines = new List<string> { "   0 ms  mic onset at the browser" };
+        lines.AddRange(timeline.Select(e => $"{e.Ms,4:F0} ms  {e.What}"));
         lines.Add($"{stopMs,4:F0} ms  avatar audio silent at the browser");
         foreach (var r in stats.EnumerateArray())
         {
@@ -120,6 +130,7 @@ public class BargeInTests
                 $"(target {r.GetProperty("targetMs").GetDouble():F0} ms, minimum {r.GetProperty("minimumMs").GetDouble():F0} ms)");
         }
 
+        lines.Add($"  load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
         return string.Join('\n', lines);
     }
 
