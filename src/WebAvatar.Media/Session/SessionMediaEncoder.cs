@@ -182,10 +182,19 @@ public sealed class SessionMediaEncoder : IEncodedMediaSource, IAvFrameSink, IDi
             wantAac |= s.Wants(MediaCodec.Aac);
         }
 
+        // Audio first: its packets go out without waiting for the video encoder (~4.6 ms a frame, up to ~19 ms),
+        // which keeps that time and its jitter out of the browser's audio jitter buffer.
+        _packets.Clear();
+        _audio.Encode(frame, wantOpus, wantAac, _packets);
+        Publish(subscribers);
         _packets.Clear();
         _h264.Encode(frame, wantH264, _packets);
         _vp8.Encode(frame, wantVp8, _packets);
-        _audio.Encode(frame, wantOpus, wantAac, _packets);
+        Publish(subscribers);
+    }
+
+    private void Publish(MediaSubscription[] subscribers)
+    {
         foreach (var packet in _packets)
         {
             foreach (var s in subscribers)

@@ -20,6 +20,13 @@ public sealed class PipelineOptions
     [Range(2, 1000)]
     public int FrameQueueCapacity { get; set; } = 50;
 
+    /// <summary>
+    /// Longest a paused reply stays paused (a suspected barge-in the VAD neither confirms nor rejects) before it
+    /// resumes by itself.
+    /// </summary>
+    [Range(40, 10_000)]
+    public int MaxSpeechPauseMs { get; set; } = 1000;
+
     /// <summary>Longest user text or "say" line accepted.</summary>
     [Range(1, 1_000_000)]
     public int MaxInputChars { get; set; } = 4000;

@@ -61,6 +61,7 @@ public sealed partial class ConversationSession : IAsyncDisposable
         _pacer = new RealtimePacer(_frames.Reader, RenderIdleAsync, IsCurrent, logger);
         _pacer.FrameEmitted += OnFrameEmitted;
         _pacer.IdleSlot += OnIdleSlot;
+        _pacer.HoldExpired += () => LogPauseExpired(_logger, Id, _options.MaxSpeechPauseMs);
         if (!string.IsNullOrWhiteSpace(llmOptions.SystemPrompt))
         {
             _history.Add(new ChatMessage(ChatRole.System, llmOptions.SystemPrompt));
@@ -137,9 +138,41 @@ public sealed partial class ConversationSession : IAsyncDisposable
         return StartReply(text, useLlm: false, TimeSpan.Zero);
     }
 
-    /// <summary>Barge-in: stop the running reply now and return to listening.</summary>
+    /// <summary>True while the avatar's speech is paused (see <see cref="PauseSpeech"/>).</summary>
+    public bool IsSpeechPaused => _pacer.IsHeld;
+
+    /// <summary>
+    /// Suspected barge-in: from the next 40 ms slot the avatar falls silent (idle frames) while its reply stays queued,
+    /// nothing dropped and the reply still rendering. <see cref="ResumeSpeech"/> continues exactly where it stopped,
+    /// <see cref="Interrupt"/> cancels it; after <see cref="PipelineOptions.MaxSpeechPauseMs"/> it resumes by itself.
+    /// A no-op returning false unless the avatar is speaking. Never blocks.
+    /// </summary>
+    public bool PauseSpeech()
+    {
+        if (_state != ConversationState.Speaking || _current is null)
+        {
+            return false;
+        }
+
+        _pacer.Hold(TimeSpan.FromMilliseconds(_options.MaxSpeechPauseMs));
+        LogPaused(_logger, Id);
+        return true;
+    }
+
+    /// <summary>Ends a pause: the next slot plays the next queued frame of the reply. A no-op when not paused.</summary>
+    public void ResumeSpeech()
+    {
+        if (_pacer.IsHeld)
+        {
+            _pacer.Release();
+            LogResumed(_logger, Id);
+        }
+    }
+
+    /// <summary>Barge-in: stop the running reply now and return to listening (ends a pause too).</summary>
     public void Interrupt()
     {
+        _pacer.Release();
         if (CancelCurrentReply())
         {
             SetState(ConversationState.Listening);
@@ -197,6 +230,7 @@ public sealed partial class ConversationSession : IAsyncDisposable
 
         // A new turn replaces the running one without passing through Listening.
         CancelCurrentReply();
+        _pacer.Release();
         var replyId = $"{Id}-r{Interlocked.Increment(ref _replyCounter)}";
         var context = new ReplyContext(replyId, OnStageMeasured, alreadyElapsed);
         var reply = new ActiveReply(context);
@@ -371,6 +405,7 @@ public sealed partial class ConversationSession : IAsyncDisposable
                 }
             }
 
+            _pacer.Release();
             reply.MarkSpoken();
             SetState(ConversationState.Listening);
         }
@@ -412,6 +447,15 @@ public sealed partial class ConversationSession : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId}: reply {ReplyId} interrupted")]
     private static partial void LogInterrupted(ILogger logger, string sessionId, string replyId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId}: speech paused")]
+    private static partial void LogPaused(ILogger logger, string sessionId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId}: speech resumed")]
+    private static partial void LogResumed(ILogger logger, string sessionId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId}: speech pause ran out after {Milliseconds} ms; resuming")]
+    private static partial void LogPauseExpired(ILogger logger, string sessionId, int milliseconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId}: reply {ReplyId} failed")]
     private static partial void LogReplyFailed(ILogger logger, Exception ex, string sessionId, string replyId);

@@ -9,7 +9,8 @@ namespace WebAvatar.Pipeline.Session;
 /// The session's one media clock: emits exactly one <see cref="AvFrame"/> per 40 ms slot, in index
 /// order, taking rendered speech frames when there are any and idle frames otherwise. Frame indices
 /// (and so every pts downstream) come from the slot counter, never from wall time, so audio and
-/// video cannot drift apart; wall time only paces the loop.
+/// video cannot drift apart; wall time only paces the loop. A <see cref="Hold"/> leaves queued speech frames where they
+/// are and fills the slots with idle frames until <see cref="Release"/> or the hold's time limit.
 /// </summary>
 public sealed partial class RealtimePacer : IAsyncDisposable
 {
@@ -21,6 +22,7 @@ public sealed partial class RealtimePacer : IAsyncDisposable
     private IAvFrameSink? _sink;
     private Task? _loop;
     private long _nextIndex;
+    private long _holdUntil;
 
     public RealtimePacer(
         ChannelReader<AvFrame> speech,
@@ -40,6 +42,12 @@ public sealed partial class RealtimePacer : IAsyncDisposable
     /// <summary>Raised when a slot had no speech frame ready (listening, or the pipeline fell behind).</summary>
     public event Action<long>? IdleSlot;
 
+    /// <summary>Raised on the pacer thread when a hold ran out without <see cref="Release"/>.</summary>
+    public event Action? HoldExpired;
+
+    /// <summary>True while speech frames are held back.</summary>
+    public bool IsHeld => Interlocked.Read(ref _holdUntil) != 0;
+
     /// <summary>The slot the next emitted frame will take.</summary>
     public long NextIndex => Interlocked.Read(ref _nextIndex);
 
@@ -55,6 +63,20 @@ public sealed partial class RealtimePacer : IAsyncDisposable
         get => Volatile.Read(ref _sink);
         set => Volatile.Write(ref _sink, value);
     }
+
+    /// <summary>
+    /// From the next slot on, emit idle frames and leave queued speech frames untouched; the hold ends by itself after
+    /// <paramref name="maxDuration"/> so a forgotten hold cannot mute the session. Never blocks.
+    /// </summary>
+    public void Hold(TimeSpan maxDuration)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(maxDuration, TimeSpan.Zero);
+        var until = Stopwatch.GetTimestamp() + (long)(maxDuration.TotalSeconds * Stopwatch.Frequency);
+        Interlocked.Exchange(ref _holdUntil, Math.Max(1, until));
+    }
+
+    /// <summary>Ends a hold: the next slot takes the first queued speech frame. A no-op when not held.</summary>
+    public void Release() => Interlocked.Exchange(ref _holdUntil, 0);
 
     public void Start()
     {
@@ -135,9 +157,30 @@ public sealed partial class RealtimePacer : IAsyncDisposable
         }
     }
 
+    private bool HeldNow()
+    {
+        var until = Interlocked.Read(ref _holdUntil);
+        if (until == 0)
+        {
+            return false;
+        }
+
+        if (Stopwatch.GetTimestamp() < until)
+        {
+            return true;
+        }
+
+        if (Interlocked.CompareExchange(ref _holdUntil, 0, until) == until)
+        {
+            HoldExpired?.Invoke();
+        }
+
+        return false;
+    }
+
     private async ValueTask<AvFrame?> NextFrameAsync(long index, CancellationToken cancellationToken)
     {
-        while (_speech.TryRead(out var speech))
+        while (!HeldNow() && _speech.TryRead(out var speech))
         {
             if (_isCurrent(speech))
             {

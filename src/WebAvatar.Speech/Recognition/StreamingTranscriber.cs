@@ -11,7 +11,9 @@ namespace WebAvatar.Speech.Recognition;
 /// Turns one microphone stream into transcription events. <see cref="Write"/> copies 16 kHz PCM into a queue and never
 /// blocks; <see cref="RunAsync"/> runs the VAD over it, keeps the utterance (with pre-roll) and re-decodes the growing
 /// utterance for partials at most every <see cref="WhisperOptions.PartialIntervalMs"/>, never two decodes at once, and
-/// decodes the whole utterance at its end (or at the 30 s cap). Decoding runs off the VAD loop, so barge-in detection
+/// decodes the whole utterance at its end (or at the 30 s cap). The end decode starts speculatively at the first silent
+/// window after speech (the VAD's tentative end): if the silence lasts it becomes the final without waiting for another
+/// decode; if speech resumes it is discarded and the utterance goes on. Decoding runs off the VAD loop, so barge-in detection
 /// never waits for Whisper, and a final may arrive after the next utterance has started (match by UtteranceId).
 /// Without a recogniser the finals are empty (barge-in still works). One per session; owns its detector.
 /// </summary>
@@ -36,12 +38,17 @@ public sealed class StreamingTranscriber : IAudioInputSink, IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _eventGate = new();
     private int _openUtterance;
+    private SpeculativeFinal? _speculative;
+    private int _decodesInFlight;
+    private long _speculativeUsed;
+    private long _speculativeDiscarded;
     private Task _lastDecode = Task.CompletedTask;
     private CancellationTokenSource? _partialCancel;
     private long _utteranceStart;
     private int _utteranceId;
     private long _lastPartialTicks;
     private long _droppedChunks;
+    private long _chunksProcessed;
     private Task? _run;
     private int _disposed;
 
@@ -54,6 +61,7 @@ public sealed class StreamingTranscriber : IAudioInputSink, IAsyncDisposable
         ILogger? logger = null)
     {
         _vad = vad;
+        _vad.ReportTentativeEvents = true;
         _recognizer = recognizer;
         _options = options;
         _time = timeProvider ?? TimeProvider.System;
@@ -78,6 +86,18 @@ public sealed class StreamingTranscriber : IAudioInputSink, IAsyncDisposable
 
     /// <summary>Audio chunks dropped because the processing loop fell more than ~1000 chunks behind.</summary>
     public long DroppedChunks => Interlocked.Read(ref _droppedChunks);
+
+    /// <summary>Whisper decodes started and not finished yet (partials, finals, speculative finals).</summary>
+    public int DecodesInFlight => Volatile.Read(ref _decodesInFlight);
+
+    /// <summary>Finals that came from a decode started at the tentative end of speech.</summary>
+    public long SpeculativeFinalsUsed => Interlocked.Read(ref _speculativeUsed);
+
+    /// <summary>Speculative end decodes thrown away because the user went on speaking.</summary>
+    public long SpeculativeFinalsDiscarded => Interlocked.Read(ref _speculativeDiscarded);
+
+    /// <summary>Chunks the processing loop has run through the VAD (for tests that need the loop idle).</summary>
+    internal long ChunksProcessed => Interlocked.Read(ref _chunksProcessed);
 
     /// <summary>Queues a copy of <paramref name="samples"/> (16 kHz mono); never blocks. The caller keeps the span.</summary>
     public void Write(ReadOnlySpan<short> samples)
@@ -153,6 +173,7 @@ public sealed class StreamingTranscriber : IAudioInputSink, IAsyncDisposable
                 finally
                 {
                     ArrayPool<short>.Shared.Return(buffer);
+                    Interlocked.Increment(ref _chunksProcessed);
                 }
             }
 
@@ -211,36 +232,140 @@ public sealed class StreamingTranscriber : IAudioInputSink, IAsyncDisposable
     {
         foreach (var e in _vadEvents)
         {
-            if (e.Kind == VoiceActivityKind.SpeechStart)
+            switch (e.Kind)
             {
-                _utteranceId++;
-                _utterance.Clear();
-                _utteranceStart = _history.CopySince(e.SamplePosition - _preRollSamples, _utterance);
-                _lastPartialTicks = _time.GetTimestamp();
-                lock (_eventGate)
-                {
-                    _openUtterance = _utteranceId;
-                    _events.Writer.TryWrite(new SpeechStartedEvent(_utteranceId, e.SamplePosition));
-                }
+                case VoiceActivityKind.SpeechCandidate:
+                    _events.Writer.TryWrite(new SpeechCandidateEvent(_utteranceId + 1, e.SamplePosition));
+                    break;
+                case VoiceActivityKind.CandidateRejected:
+                    _events.Writer.TryWrite(new SpeechCandidateRejectedEvent(_utteranceId + 1, e.SamplePosition));
+                    break;
+                case VoiceActivityKind.SpeechStart:
+                    OnSpeechStart(e.SamplePosition);
+                    break;
+                case VoiceActivityKind.TentativeEnd when _options.SpeculativeFinal:
+                    StartSpeculativeFinal(e.SamplePosition + _tailSamples, token);
+                    break;
+                case VoiceActivityKind.SpeechResumed:
+                    DiscardSpeculativeFinal();
+                    break;
+                case VoiceActivityKind.SpeechEnd:
+                    OnSpeechEnd(e.SamplePosition, token);
+                    break;
             }
-            else
-            {
-                // Under the gate so no partial of this utterance can follow its end event.
-                lock (_eventGate)
-                {
-                    _openUtterance = 0;
-                    _events.Writer.TryWrite(new SpeechEndedEvent(_utteranceId, e.SamplePosition));
-                }
+        }
+    }
 
-                _utterance.Truncate((int)(e.SamplePosition + _tailSamples - _utteranceStart));
-                StartFinal(token);
-            }
+    private void OnSpeechStart(long position)
+    {
+        _utteranceId++;
+        _utterance.Clear();
+        _utteranceStart = _history.CopySince(position - _preRollSamples, _utterance);
+        _lastPartialTicks = _time.GetTimestamp();
+        lock (_eventGate)
+        {
+            _openUtterance = _utteranceId;
+            _events.Writer.TryWrite(new SpeechStartedEvent(_utteranceId, position));
+        }
+    }
+
+    private void OnSpeechEnd(long position, CancellationToken token)
+    {
+        // Under the gate so no partial of this utterance can follow its end event.
+        lock (_eventGate)
+        {
+            _openUtterance = 0;
+            _events.Writer.TryWrite(new SpeechEndedEvent(_utteranceId, position));
+        }
+
+        var end = position + _tailSamples;
+        if (_speculative is { } speculative && speculative.UtteranceId == _utteranceId && speculative.EndSample == end)
+        {
+            _speculative = null;
+            _utterance.Clear();
+            Interlocked.Increment(ref _speculativeUsed);
+            _lastDecode = EmitSpeculativeFinalAsync(speculative);
+            return;
+        }
+
+        // Ended elsewhere than the silence the speculation bet on (the 30 s cap, end of input): decode afresh.
+        DiscardSpeculativeFinal();
+        _utterance.Truncate((int)(end - _utteranceStart));
+        StartFinal(token);
+    }
+
+    /// <summary>Decodes the utterance as if it ended at <paramref name="end"/>, before the VAD is sure it did.</summary>
+    private void StartSpeculativeFinal(long end, CancellationToken token)
+    {
+        DiscardSpeculativeFinal();
+        var length = (int)(end - _utteranceStart);
+        if (_recognizer is null || length <= 0)
+        {
+            return;
+        }
+
+        _partialCancel?.Cancel();
+        var audio = ArrayPool<float>.Shared.Rent(length);
+        var heard = Math.Min(length, _utterance.Length);
+        _utterance.Samples[..heard].CopyTo(audio);
+
+        // The tail past the first silent window is not heard yet; Whisper pads its input with zeros anyway.
+        audio.AsSpan(heard, length - heard).Clear();
+        var cancel = new CancellationTokenSource();
+        var previous = _lastDecode;
+        var recognizer = _recognizer;
+        Interlocked.Increment(ref _decodesInFlight);
+        var decode = Task.Run(
+            async () =>
+            {
+                try
+                {
+                    await Task.WhenAny(previous).ConfigureAwait(false);
+                    using var linked = CancellationTokenSource.CreateLinkedTokenSource(token, cancel.Token);
+                    return recognizer.Transcribe(audio.AsSpan(0, length), null, null, linked.Token);
+                }
+                finally
+                {
+                    ArrayPool<float>.Shared.Return(audio);
+                    Interlocked.Decrement(ref _decodesInFlight);
+                }
+            },
+            CancellationToken.None);
+        _speculative = new SpeculativeFinal(_utteranceId, _utteranceStart, end, decode, cancel);
+        _lastDecode = decode;
+    }
+
+    private void DiscardSpeculativeFinal()
+    {
+        if (_speculative is { } speculative)
+        {
+            _speculative = null;
+            speculative.Cancel.Cancel();
+            Interlocked.Increment(ref _speculativeDiscarded);
+        }
+    }
+
+    private async Task EmitSpeculativeFinalAsync(SpeculativeFinal speculative)
+    {
+        try
+        {
+            var result = await speculative.Decode.ConfigureAwait(false);
+            _events.Writer.TryWrite(new FinalTranscriptEvent(speculative.UtteranceId, speculative.EndSample, result.Text, speculative.StartSample, result));
+        }
+        catch (OperationCanceledException)
+        {
+            // Session ended before the utterance was decoded.
+        }
+        catch (Exception ex)
+        {
+            _logger.LogError(ex, "Transcription of utterance {Id} failed", speculative.UtteranceId);
+            _events.Writer.TryWrite(new FinalTranscriptEvent(speculative.UtteranceId, speculative.EndSample, string.Empty, speculative.StartSample, null));
         }
     }
 
     private void MaybeStartPartial(CancellationToken token)
     {
-        if (_recognizer is null || !_lastDecode.IsCompleted || _utterance.Length < MediaTiming.PipelineSampleRate / 2
+        if (_recognizer is null || _speculative is not null || !_lastDecode.IsCompleted || _utterance.Length < MediaTiming.PipelineSampleRate / 2
             || _time.GetElapsedTime(_lastPartialTicks) < TimeSpan.FromMilliseconds(_options.PartialIntervalMs))
         {
             return;
@@ -256,6 +381,7 @@ public sealed class StreamingTranscriber : IAudioInputSink, IAsyncDisposable
         _partialCancel = CancellationTokenSource.CreateLinkedTokenSource(token);
         var partialToken = _partialCancel.Token;
         var recognizer = _recognizer;
+        Interlocked.Increment(ref _decodesInFlight);
         _lastDecode = Task.Run(
             () =>
             {
@@ -281,6 +407,7 @@ public sealed class StreamingTranscriber : IAudioInputSink, IAsyncDisposable
                 finally
                 {
                     ArrayPool<float>.Shared.Return(audio);
+                    Interlocked.Decrement(ref _decodesInFlight);
                 }
             },
             CancellationToken.None);
@@ -304,12 +431,14 @@ public sealed class StreamingTranscriber : IAudioInputSink, IAsyncDisposable
         _utterance.Clear();
         var previous = _lastDecode;
         var recognizer = _recognizer;
+        Interlocked.Increment(ref _decodesInFlight);
         _lastDecode = Task.Run(
             async () =>
             {
                 try
                 {
-                    await previous.ConfigureAwait(false);
+                    // A discarded speculative decode ends cancelled; only the order matters here.
+                    await Task.WhenAny(previous).ConfigureAwait(false);
                     var result = recognizer.Transcribe(audio.AsSpan(0, length), null, null, token);
                     _events.Writer.TryWrite(new FinalTranscriptEvent(id, end, result.Text, start, result));
                 }
@@ -325,6 +454,7 @@ public sealed class StreamingTranscriber : IAudioInputSink, IAsyncDisposable
                 finally
                 {
                     ArrayPool<float>.Shared.Return(audio);
+                    Interlocked.Decrement(ref _decodesInFlight);
                 }
             },
             CancellationToken.None);
@@ -341,4 +471,6 @@ public sealed class StreamingTranscriber : IAudioInputSink, IAsyncDisposable
             // Nothing left to report.
         }
     }
+
+    private sealed record SpeculativeFinal(int UtteranceId, long StartSample, long EndSample, Task<WhisperTranscription> Decode, CancellationTokenSource Cancel);
 }

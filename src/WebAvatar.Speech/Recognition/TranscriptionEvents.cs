@@ -18,3 +18,13 @@ public sealed record PartialTranscriptEvent(int UtteranceId, long SamplePosition
 /// <summary>The transcript of a finished utterance (may be empty when nothing intelligible was said).</summary>
 public sealed record FinalTranscriptEvent(int UtteranceId, long SamplePosition, string Text, long StartSample, WhisperTranscription? Details)
     : TranscriptionEvent(UtteranceId, SamplePosition);
+
+/// <summary>
+/// Maybe the user started speaking: a window crossed the VAD threshold but has not lasted min-speech yet. A
+/// <see cref="SpeechStartedEvent"/> or a <see cref="SpeechCandidateRejectedEvent"/> with the same id follows. The cue to
+/// pause (not cancel) the avatar at the first sign of speech.
+/// </summary>
+public sealed record SpeechCandidateEvent(int UtteranceId, long SamplePosition) : TranscriptionEvent(UtteranceId, SamplePosition);
+
+/// <summary>The candidate was a blip (a click, a cough): no utterance follows; whatever was paused for it may resume.</summary>
+public sealed record SpeechCandidateRejectedEvent(int UtteranceId, long SamplePosition) : TranscriptionEvent(UtteranceId, SamplePosition);

@@ -31,6 +31,12 @@ public sealed class WhisperOptions
     [Range(100, 10_000)]
     public int PartialIntervalMs { get; set; } = 700;
 
+    /// <summary>
+    /// Start the end-of-utterance decode at the first silent window instead of after the VAD's min-silence, so the final
+    /// is ready (or nearly) when the end is confirmed; costs a wasted decode each time the user pauses and goes on.
+    /// </summary>
+    public bool SpeculativeFinal { get; set; } = true;
+
     /// <summary>Utterances are cut at this length (Whisper's window is 30 s).</summary>
     [Range(1, 30)]
     public int MaxUtteranceSeconds { get; set; } = 30;

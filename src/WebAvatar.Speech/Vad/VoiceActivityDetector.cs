@@ -7,7 +7,10 @@ namespace WebAvatar.Speech.Vad;
 /// <see cref="IVoiceProbabilityStream"/>; a start needs <see cref="VadOptions.MinSpeechMs"/> of audio above
 /// <see cref="VadOptions.NegativeThreshold"/> after a window above <see cref="VadOptions.Threshold"/>, and an end needs
 /// <see cref="VadOptions.MinSilenceMs"/> below the negative threshold (hysteresis, so breathing pauses inside words
-/// do not split them). Reported positions are widened by <see cref="VadOptions.SpeechPadMs"/>. Not thread-safe: one detector per audio stream. Calls block for inference.
+/// do not split them). Reported positions are widened by <see cref="VadOptions.SpeechPadMs"/>. With
+/// <see cref="ReportTentativeEvents"/> it also reports the undecided moments in between (a candidate onset, its
+/// rejection, the first silent window after speech, speech resuming), so callers can react before the endpoint is sure.
+/// Not thread-safe: one detector per audio stream. Calls block for inference.
 /// </summary>
 public sealed class VoiceActivityDetector : IDisposable
 {
@@ -56,6 +59,13 @@ public sealed class VoiceActivityDetector : IDisposable
     /// <summary>True between a SpeechStart and the following SpeechEnd.</summary>
     public bool IsSpeaking => _state == State.Speaking;
 
+    /// <summary>
+    /// Also report <see cref="VoiceActivityKind.SpeechCandidate"/>, <see cref="VoiceActivityKind.CandidateRejected"/>,
+    /// <see cref="VoiceActivityKind.TentativeEnd"/> and <see cref="VoiceActivityKind.SpeechResumed"/>; off by default, when
+    /// only confirmed endpoints are reported.
+    /// </summary>
+    public bool ReportTentativeEvents { get; set; }
+
     /// <summary>Speech probability of the last classified window.</summary>
     public float LastProbability { get; private set; }
 
@@ -99,6 +109,10 @@ public sealed class VoiceActivityDetector : IDisposable
         {
             events.Add(new VoiceActivityEvent(VoiceActivityKind.SpeechEnd, SamplesProcessed));
         }
+        else if (_state == State.Candidate)
+        {
+            Tentative(events, VoiceActivityKind.CandidateRejected, SamplesProcessed);
+        }
 
         _state = State.Silent;
         _silenceStart = -1;
@@ -137,21 +151,32 @@ public sealed class VoiceActivityDetector : IDisposable
             case State.Silent when p >= _threshold:
                 _candidateStart = start;
                 _state = State.Candidate;
+                Tentative(events, VoiceActivityKind.SpeechCandidate, start);
                 ConfirmIfLongEnough(end, events);
                 break;
             case State.Candidate when p < _negativeThreshold:
                 _state = State.Silent;
+                Tentative(events, VoiceActivityKind.CandidateRejected, end);
                 break;
             case State.Candidate:
                 ConfirmIfLongEnough(end, events);
                 break;
             case State.Speaking when p >= _threshold:
-                _silenceStart = -1;
+                if (_silenceStart >= 0)
+                {
+                    _silenceStart = -1;
+                    Tentative(events, VoiceActivityKind.SpeechResumed, end);
+                }
+
                 break;
             case State.Speaking when p < _negativeThreshold:
                 if (_silenceStart < 0)
                 {
                     _silenceStart = start;
+                    if (end - _silenceStart < _minSilenceSamples)
+                    {
+                        Tentative(events, VoiceActivityKind.TentativeEnd, _silenceStart + _padSamples);
+                    }
                 }
 
                 if (end - _silenceStart >= _minSilenceSamples)
@@ -162,6 +187,14 @@ public sealed class VoiceActivityDetector : IDisposable
                 }
 
                 break;
+        }
+    }
+
+    private void Tentative(ICollection<VoiceActivityEvent> events, VoiceActivityKind kind, long position)
+    {
+        if (ReportTentativeEvents)
+        {
+            events.Add(new VoiceActivityEvent(kind, position));
         }
     }
 

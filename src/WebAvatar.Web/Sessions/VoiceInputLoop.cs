@@ -1,15 +1,17 @@
 using System.Diagnostics;
 using WebAvatar.Conversation;
+using WebAvatar.Media;
 using WebAvatar.Pipeline.Session;
 using WebAvatar.Speech.Recognition;
 
 namespace WebAvatar.Web.Sessions;
 
 /// <summary>
-/// Connects a session's microphone to voice input: mic PCM -> VAD/Whisper transcriber; speech onset while
-/// the avatar talks interrupts it (barge-in); a final transcript becomes the user's turn, timed from the
-/// end of speech. Guards against the avatar's own voice: the browser cancels echo, and onsets within
-/// <see cref="EchoGuard"/> of the avatar starting to speak are ignored while its echo canceller converges.
+/// Connects a session's microphone to voice input: mic PCM -> VAD/Whisper transcriber; a final transcript becomes the
+/// user's turn, timed from the end of speech. Barge-in in two steps: the first VAD window that sounds like speech while
+/// the avatar talks pauses it (nothing dropped), the confirmed onset interrupts it, a rejected one resumes it where it
+/// stopped. Guards against the avatar's own voice: the browser cancels echo, and onsets within <see cref="EchoGuard"/>
+/// of the avatar starting to speak are ignored while its echo canceller converges.
 /// </summary>
 public sealed partial class VoiceInputLoop : IAsyncDisposable
 {
@@ -20,6 +22,9 @@ public sealed partial class VoiceInputLoop : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Stopwatch _speakingSince = new();
     private readonly Stopwatch _sinceSpeechEnd = new();
+    private readonly MicLevelOnset _micOnset = new();
+    private bool _pausedForCandidate;
+    private long _awaitingSilentSlotSince;
     private Task? _pump;
     private Task? _recognizer;
     private Task? _events;
@@ -30,6 +35,7 @@ public sealed partial class VoiceInputLoop : IAsyncDisposable
         _transcriber = transcriber;
         _logger = logger;
         session.StateChanged += OnStateChanged;
+        session.FrameEmitted += OnFrameEmitted;
     }
 
     /// <summary>Time from the last detected speech onset to the interrupt call, for metrics.</summary>
@@ -46,6 +52,7 @@ public sealed partial class VoiceInputLoop : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _session.StateChanged -= OnStateChanged;
+        _session.FrameEmitted -= OnFrameEmitted;
         await _stop.CancelAsync();
         _transcriber.Complete();
         foreach (var task in new[] { _pump, _recognizer, _events })
@@ -70,6 +77,11 @@ public sealed partial class VoiceInputLoop : IAsyncDisposable
     {
         await foreach (var chunk in _session.Microphone.Chunks.ReadAllAsync(cancellationToken))
         {
+            if (_logger.IsEnabled(LogLevel.Debug) && _micOnset.Update(chunk))
+            {
+                LogMicOnset(_logger, _session.Id, NowMs());
+            }
+
             _transcriber.Write(chunk);
         }
 
@@ -95,18 +107,38 @@ public sealed partial class VoiceInputLoop : IAsyncDisposable
     {
         switch (e)
         {
+            case SpeechCandidateEvent:
+                if (_session.State == ConversationState.Speaking && !InEchoGuard() && _session.PauseSpeech())
+                {
+                    _pausedForCandidate = true;
+                    WatchForSilentSlot();
+                    LogPausedForCandidate(_logger, _session.Id, NowMs());
+                }
+
+                break;
+            case SpeechCandidateRejectedEvent:
+                if (_pausedForCandidate)
+                {
+                    _pausedForCandidate = false;
+                    _session.ResumeSpeech();
+                    LogFalseAlarm(_logger, _session.Id, NowMs());
+                }
+
+                break;
             case SpeechStartedEvent:
+                _pausedForCandidate = false;
                 if (_session.State is ConversationState.Speaking or ConversationState.Thinking)
                 {
-                    if (_speakingSince.IsRunning && _speakingSince.Elapsed < EchoGuard)
+                    if (InEchoGuard())
                     {
                         LogEchoGuard(_logger, _session.Id);
                         break;
                     }
 
                     var clock = Stopwatch.StartNew();
+                    WatchForSilentSlot();
                     _session.Interrupt();
-                    LogBargeIn(_logger, _session.Id);
+                    LogBargeIn(_logger, _session.Id, NowMs());
                     BargeIn?.Invoke(clock.Elapsed);
                 }
 
@@ -118,9 +150,31 @@ public sealed partial class VoiceInputLoop : IAsyncDisposable
                 _sinceSpeechEnd.Restart();
                 break;
             case FinalTranscriptEvent final when !string.IsNullOrWhiteSpace(final.Text):
+                LogFinal(_logger, _session.Id, _sinceSpeechEnd.IsRunning ? _sinceSpeechEnd.Elapsed.TotalMilliseconds : 0);
                 _session.SubmitUserText(final.Text, _sinceSpeechEnd.IsRunning ? _sinceSpeechEnd.Elapsed : TimeSpan.Zero);
                 _sinceSpeechEnd.Reset();
                 break;
+        }
+    }
+
+    private static long NowMs() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+    private bool InEchoGuard() => _speakingSince.IsRunning && _speakingSince.Elapsed < EchoGuard;
+
+    private void WatchForSilentSlot()
+    {
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            Interlocked.CompareExchange(ref _awaitingSilentSlotSince, NowMs(), 0);
+        }
+    }
+
+    private void OnFrameEmitted(AvFrame frame)
+    {
+        if (!frame.Speaking && Interlocked.Read(ref _awaitingSilentSlotSince) is var since and not 0)
+        {
+            Interlocked.Exchange(ref _awaitingSilentSlotSince, 0);
+            LogSilentSlot(_logger, _session.Id, NowMs(), NowMs() - since);
         }
     }
 
@@ -136,8 +190,23 @@ public sealed partial class VoiceInputLoop : IAsyncDisposable
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId}: barge-in, reply interrupted")]
-    private static partial void LogBargeIn(ILogger logger, string sessionId);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId}: barge-in, reply interrupted at {UnixMs}")]
+    private static partial void LogBargeIn(ILogger logger, string sessionId, long unixMs);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId}: possible speech onset, avatar paused at {UnixMs}")]
+    private static partial void LogPausedForCandidate(ILogger logger, string sessionId, long unixMs);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId}: speech onset not confirmed, avatar resumed at {UnixMs}")]
+    private static partial void LogFalseAlarm(ILogger logger, string sessionId, long unixMs);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Session {SessionId}: microphone level onset at {UnixMs}")]
+    private static partial void LogMicOnset(ILogger logger, string sessionId, long unixMs);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Session {SessionId}: first silent slot left the pacer at {UnixMs} ({Milliseconds} ms after the pause or interrupt)")]
+    private static partial void LogSilentSlot(ILogger logger, string sessionId, long unixMs, long milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Session {SessionId}: final transcript {Milliseconds:F0} ms after the end of speech was confirmed")]
+    private static partial void LogFinal(ILogger logger, string sessionId, double milliseconds);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Session {SessionId}: speech onset right after the avatar started talking ignored (echo guard)")]
     private static partial void LogEchoGuard(ILogger logger, string sessionId);

@@ -32,7 +32,7 @@ public class StreamingTranscriberTests
         Assert.Equal([1, 2], events.OfType<FinalTranscriptEvent>().Select(f => f.UtteranceId));
         for (var i = 0; i < 2; i++)
         {
-            var mine = events.Where(e => e.UtteranceId == i + 1 && e is not PartialTranscriptEvent).ToList();
+            var mine = events.Where(e => e.UtteranceId == i + 1 && e is not (PartialTranscriptEvent or SpeechCandidateEvent or SpeechCandidateRejectedEvent)).ToList();
             Assert.Equal([typeof(SpeechStartedEvent), typeof(SpeechEndedEvent), typeof(FinalTranscriptEvent)], mine.Select(e => e.GetType()));
             var started = (SpeechStartedEvent)mine[0];
             var ended = (SpeechEndedEvent)mine[1];
@@ -77,7 +77,7 @@ public class StreamingTranscriberTests
             seen.Add(await transcriber.Events.ReadAsync(timeout.Token));
         }
 
-        Assert.IsType<SpeechStartedEvent>(seen[0]);
+        Assert.IsType<SpeechStartedEvent>(seen.First(e => e is not (SpeechCandidateEvent or SpeechCandidateRejectedEvent)));
         var partial = (PartialTranscriptEvent)seen[^1];
         Assert.Equal(1, partial.UtteranceId);
         Assert.False(string.IsNullOrWhiteSpace(partial.Text));
@@ -132,8 +132,98 @@ public class StreamingTranscriberTests
         await run.WaitAsync(TimeSpan.FromSeconds(30));
         var events = await ReadAll(transcriber);
 
-        Assert.IsType<SpeechStartedEvent>(Assert.Single(events));
+        Assert.IsType<SpeechStartedEvent>(Assert.Single(events, e => e is not (SpeechCandidateEvent or SpeechCandidateRejectedEvent)));
+        Assert.Equal(0, transcriber.DecodesInFlight);
         Assert.Throws<InvalidOperationException>(() => { _ = transcriber.RunAsync(CancellationToken.None); });
+    }
+
+    [Fact]
+    public async Task TheEndDecodeStartsAtTheFirstSilenceSoTheFinalNeedsNoDecodeAfterTheEnd()
+    {
+        var (audio, speech) = SpeechTestAudio.Compose([SpeechTestAudio.Speak("Good morning, how are you?")], [0.5, 1.0]);
+        var clock = new ManualTimeProvider();
+        await using var transcriber = Create(GeneratedWhisperModels.SharedRandomRecognizer, SileroOptions(), clock);
+        var run = transcriber.RunAsync(CancellationToken.None);
+
+        // Speech and 150 ms of silence: the VAD has seen the end coming but needs 300 ms of silence to be sure.
+        var cut = (int)speech[0].End + 2400;
+        Feed(transcriber, audio.AsSpan(0, cut), clock);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var chunks = (cut + Chunk - 1) / Chunk;
+        while (transcriber.DecodesInFlight > 0 || transcriber.ChunksProcessed < chunks)
+        {
+            await Task.Delay(10, timeout.Token);
+        }
+
+        Assert.True(transcriber.IsSpeaking, "the end must not be confirmed yet");
+        var before = new List<TranscriptionEvent>();
+        while (transcriber.Events.TryRead(out var e))
+        {
+            before.Add(e);
+        }
+
+        Assert.DoesNotContain(before, e => e is SpeechEndedEvent or FinalTranscriptEvent);
+
+        Feed(transcriber, audio.AsSpan(cut), clock);
+        transcriber.Complete();
+        await run.WaitAsync(TimeSpan.FromSeconds(60));
+        var after = await ReadAll(transcriber);
+
+        Assert.Equal([typeof(SpeechEndedEvent), typeof(FinalTranscriptEvent)], after.Where(e => e is not PartialTranscriptEvent).Select(e => e.GetType()));
+        var ended = after.OfType<SpeechEndedEvent>().Single();
+        var final = after.OfType<FinalTranscriptEvent>().Single();
+        Assert.Equal(1, transcriber.SpeculativeFinalsUsed);
+        Assert.Equal(ended.SamplePosition + 1600, final.SamplePosition);
+        Assert.Equal((final.SamplePosition - final.StartSample) / 16_000.0, final.Details!.AudioDuration.TotalSeconds, 3);
+        Assert.False(string.IsNullOrWhiteSpace(final.Text));
+        Assert.Equal(0, transcriber.DecodesInFlight);
+    }
+
+    [Fact]
+    public async Task SpeechResumingAfterAShortPauseIsPartOfTheSameFinal()
+    {
+        // A 200 ms pause (< 300 ms min silence) between two phrases: the speculative end decode must be dropped.
+        var (audio, speech) = SpeechTestAudio.Compose(
+            [SpeechTestAudio.Speak("Good morning."), SpeechTestAudio.Speak("Tell me a joke.")], [0.5, 0.2, 1.0]);
+        var clock = new ManualTimeProvider();
+        await using var transcriber = Create(GeneratedWhisperModels.SharedRandomRecognizer, SileroOptions(), clock);
+        var run = transcriber.RunAsync(CancellationToken.None);
+
+        Feed(transcriber, audio, clock);
+        transcriber.Complete();
+        await run.WaitAsync(TimeSpan.FromSeconds(60));
+        var events = await ReadAll(transcriber);
+
+        Assert.Single(events.OfType<SpeechStartedEvent>());
+        var final = Assert.Single(events.OfType<FinalTranscriptEvent>());
+        Assert.InRange(final.StartSample, speech[0].Start - 3200 - 1600, speech[0].Start - 3200 + 1600);
+        Assert.InRange(final.SamplePosition, speech[1].End + 1600 - 1600, speech[1].End + 1600 + 1600);
+        Assert.Equal((final.SamplePosition - final.StartSample) / 16_000.0, final.Details!.AudioDuration.TotalSeconds, 3);
+        Assert.True(transcriber.SpeculativeFinalsDiscarded >= 1, "the pause should have started a speculative decode");
+        Assert.Equal(1, transcriber.SpeculativeFinalsUsed);
+        Assert.Equal(0, transcriber.DecodesInFlight);
+    }
+
+    [Fact]
+    public async Task ABlipIsReportedAsACandidateAndThenRejected()
+    {
+        // 60 ms of a loud tone: the energy detector sees speech, shorter than min speech.
+        var audio = new float[16_000];
+        for (var i = 4800; i < 4800 + 960; i++)
+        {
+            audio[i] = 0.3f * MathF.Sin(i * 2 * MathF.PI * 300 / 16_000);
+        }
+
+        var clock = new ManualTimeProvider();
+        await using var transcriber = Create(null, new VadOptions { ModelPath = "/nonexistent/silero.onnx" }, clock);
+        var run = transcriber.RunAsync(CancellationToken.None);
+        Feed(transcriber, audio, clock);
+        transcriber.Complete();
+        await run.WaitAsync(TimeSpan.FromSeconds(30));
+        var events = await ReadAll(transcriber);
+
+        Assert.Equal([typeof(SpeechCandidateEvent), typeof(SpeechCandidateRejectedEvent)], events.Select(e => e.GetType()));
+        Assert.All(events, e => Assert.Equal(1, e.UtteranceId));
     }
 
     private static VadOptions SileroOptions() => new() { ModelPath = Path.Combine(TestPaths.RepoRoot, "models", "silero_vad_v5.onnx") };

@@ -94,11 +94,69 @@ public class VoiceActivityDetectorTests
         Assert.Contains("NegativeThreshold", ex.Message);
     }
 
+    [Fact]
+    public void TentativeEventsAreOffByDefault()
+    {
+        var events = Run([.. Repeat(0.9f, 3), .. Repeat(0.1f, 3), .. Repeat(0.9f, 15), .. Repeat(0.1f, 4), .. Repeat(0.9f, 5), .. Repeat(0.1f, 15)]);
+
+        Assert.Equal([VoiceActivityKind.SpeechStart, VoiceActivityKind.SpeechEnd], events.Select(e => e.Kind));
+    }
+
+    [Fact]
+    public void CandidateIsReportedAtOnceAndRejectedWhenItFadesBeforeMinSpeech()
+    {
+        // 3 windows (96 ms) < 250 ms min speech: a blip.
+        var events = Run([.. Repeat(0.1f, 5), .. Repeat(0.9f, 3), .. Repeat(0.1f, 10)], tentative: true);
+
+        Assert.Equal(
+            [new(VoiceActivityKind.SpeechCandidate, 5 * Window), new(VoiceActivityKind.CandidateRejected, 9 * Window)],
+            events);
+    }
+
+    [Fact]
+    public void ConfirmedCandidateIsFollowedByTheStartAtTheSameOnset()
+    {
+        var events = Run([.. Repeat(0.1f, 5), .. Repeat(0.9f, 10), .. Repeat(0.1f, 15)], tentative: true);
+
+        Assert.Equal(
+            [VoiceActivityKind.SpeechCandidate, VoiceActivityKind.SpeechStart, VoiceActivityKind.TentativeEnd, VoiceActivityKind.SpeechEnd],
+            events.Select(e => e.Kind));
+        Assert.Equal(events[0].SamplePosition, events[1].SamplePosition);
+        Assert.Equal(events[3].SamplePosition, events[2].SamplePosition); // the tentative end predicts the end
+    }
+
+    [Fact]
+    public void SpeechAfterATentativeEndResumesTheUtterance()
+    {
+        // A 4-window (128 ms) pause: tentative end, then speech again; one utterance ends after the second burst.
+        var events = Run([.. Repeat(0.9f, 10), .. Repeat(0.1f, 4), .. Repeat(0.9f, 5), .. Repeat(0.1f, 15)], tentative: true);
+
+        Assert.Equal(
+            [
+                new(VoiceActivityKind.SpeechCandidate, 0), new(VoiceActivityKind.SpeechStart, 0),
+                new(VoiceActivityKind.TentativeEnd, 10 * Window), new(VoiceActivityKind.SpeechResumed, 15 * Window),
+                new(VoiceActivityKind.TentativeEnd, 19 * Window), new(VoiceActivityKind.SpeechEnd, 19 * Window),
+            ],
+            events);
+    }
+
+    [Fact]
+    public void ForceEndRejectsAPendingCandidate()
+    {
+        using var vad = new VoiceActivityDetector(new ScriptedStream(Repeat(0.9f, 2).ToArray()), new VadOptions { SpeechPadMs = 0 }, "scripted") { ReportTentativeEvents = true };
+        var events = new List<VoiceActivityEvent>();
+        vad.Process(new short[2 * Window], events);
+
+        vad.ForceEnd(events);
+
+        Assert.Equal([VoiceActivityKind.SpeechCandidate, VoiceActivityKind.CandidateRejected], events.Select(e => e.Kind));
+    }
+
     private static IEnumerable<float> Repeat(float p, int windows) => Enumerable.Repeat(p, windows);
 
-    private static List<VoiceActivityEvent> Run(float[] probabilities, int chunk = 1000)
+    private static List<VoiceActivityEvent> Run(float[] probabilities, int chunk = 1000, bool tentative = false)
     {
-        using var vad = new VoiceActivityDetector(new ScriptedStream(probabilities), new VadOptions { SpeechPadMs = 0 }, "scripted");
+        using var vad = new VoiceActivityDetector(new ScriptedStream(probabilities), new VadOptions { SpeechPadMs = 0 }, "scripted") { ReportTentativeEvents = tentative };
         var events = new List<VoiceActivityEvent>();
         var audio = new short[probabilities.Length * Window];
         for (var pos = 0; pos < audio.Length; pos += chunk)

@@ -1,4 +1,10 @@
+<<<<<<< HEAD
+=======
+using System.Diagnostics;
+using System.Globalization;
+>>>>>>> bargein
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 
 namespace WebAvatar.Web.Tests.Live;
@@ -26,21 +32,36 @@ public class BargeInTests
           const rms = (a) => { a.getFloatTimeDomainData(buf); let s = 0; for (const v of buf) s += v * v; return Math.sqrt(s / buf.length); };
           const log = [];
           const t0 = performance.now();
-          return await new Promise(resolve => {
+          const samples = await new Promise(resolve => {
             const timer = setInterval(() => {
               const t = performance.now() - t0;
               log.push([t, rms(mic), rms(remote)]);
               if (t > 9000) { clearInterval(timer); resolve(log); }
             }, 5);
           });
+          const stats = [];
+          (await pc.getStats()).forEach(r => {
+            if (r.type === 'inbound-rtp') stats.push({ kind: r.kind, jitterBufferMs: 1000 * r.jitterBufferDelay / Math.max(1, r.jitterBufferEmittedCount),
+              targetMs: 1000 * r.jitterBufferTargetDelay / Math.max(1, r.jitterBufferEmittedCount), minimumMs: 1000 * r.jitterBufferMinimumDelay / Math.max(1, r.jitterBufferEmittedCount) });
+          });
+          return { origin: performance.timeOrigin + t0, samples, stats };
         }
         """;
 
     [Fact]
     public async Task Speaking_over_the_avatar_stops_its_audio_at_the_browser()
     {
+<<<<<<< HEAD
         var micWav = MicWav.DelayedSpeech(4, "Stop please, I have a question for you.");
         await using var app = await AppProcess.StartAsync(new Dictionary<string, string> { ["WebRtc:UdpPort"] = "0" });
+=======
+        var micWav = MakeDelayedSpeechWav(silenceSeconds: 4, "Stop please, I have a question for you.");
+        await using var app = await AppProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["WebRtc:UdpPort"] = "0",
+            ["Logging:LogLevel:WebAvatar.Web.Sessions"] = "Debug", // the server-side timeline of the barge-in
+        });
+>>>>>>> bargein
         await using var chromium = await ChromiumLauncher.LaunchAsync(micWav);
         var browser = chromium.Browser;
         try
@@ -57,8 +78,8 @@ public class BargeInTests
                 "more than enough time really, to interrupt the avatar while it is still talking about nothing in particular at all.");
             await page.Locator("#send-button").ClickAsync();
 
-            var samples = await page.EvaluateAsync<JsonElement>(Monitor);
-            var log = samples.EnumerateArray().Select(e => (T: e[0].GetDouble(), Mic: e[1].GetDouble(), Avatar: e[2].GetDouble())).ToList();
+            var monitor = await page.EvaluateAsync<JsonElement>(Monitor);
+            var log = monitor.GetProperty("samples").EnumerateArray().Select(e => (T: e[0].GetDouble(), Mic: e[1].GetDouble(), Avatar: e[2].GetDouble())).ToList();
 
             const double micOn = 0.02, avatarOn = 0.01;
             int onsetIndex = log.FindIndex(s => s.Mic > micOn);
@@ -69,10 +90,23 @@ public class BargeInTests
             Assert.True(lastAvatar < log.Count - 200, "the avatar never went quiet: barge-in did not happen");
             double stopMs = log[lastAvatar].T - onset.T;
             Console.WriteLine($"barge-in: mic onset at {onset.T:F0} ms, avatar silent from {log[lastAvatar].T:F0} ms: {stopMs:F0} ms");
-            File.WriteAllText(Path.Combine(RepoPaths.Artifacts("bench"), "barge-in.txt"), $"{stopMs:F0} ms from speech onset to avatar audio stopping at the browser\n");
-            // The product target is 300 ms; measured here 275-355 ms (Silero VAD onset + 100 ms confirmation + jitter
-            // buffer). This bound catches regressions (a queue that keeps draining takes seconds) until the target is met.
-            Assert.True(stopMs < 500, $"barge-in took {stopMs:F0} ms");
+            var timeline = ServerTimeline(app.Log, monitor.GetProperty("origin").GetDouble() + onset.T);
+            var breakdown = Describe(timeline, stopMs, monitor.GetProperty("stats"));
+            Console.WriteLine(breakdown);
+            File.WriteAllText(Path.Combine(RepoPaths.Artifacts("bench"), "barge-in.txt"), $"{stopMs:F0} ms from speech onset to avatar audio stopping at the browser\n{breakdown}\n");
+            // The server's part, which the browser's jitter buffer does not blur: the first window that sounds like speech
+            // pauses the avatar (~120 ms after the onset: Silero needs the first vowel), and its output is silent from
+            // the next 40 ms slot, long before the onset is confirmed.
+            int paused = timeline.FindIndex(e => e.What.StartsWith("possible speech onset, avatar paused", StringComparison.Ordinal));
+            Assert.True(paused >= 0, $"the avatar was not paused at the first sign of speech:\n{breakdown}");
+            var silentSlot = timeline.Skip(paused).FirstOrDefault(e => e.What.StartsWith("first silent slot", StringComparison.Ordinal));
+            Assert.True(silentSlot.What is not null, $"no silent slot followed the pause:\n{breakdown}");
+            Assert.True(silentSlot.Ms < 250, $"the avatar's output went silent {silentSlot.Ms:F0} ms after the onset:\n{breakdown}");
+
+            // The product target at the browser is 300 ms: measured 175-250 ms when the machine is quiet (server ~145 ms +
+            // Chrome's audio jitter buffer ~70 ms); a loaded machine inflates the jitter buffer to 150-400 ms. This bound
+            // catches regressions (a queue that keeps draining takes seconds).
+            Assert.True(stopMs < 500, $"barge-in took {stopMs:F0} ms:\n{breakdown}");
             await Assertions.Expect(page.Locator("#state-chip")).Not.ToHaveTextAsync("Speaking");
         }
         finally
@@ -80,4 +114,56 @@ public class BargeInTests
             File.Delete(micWav);
         }
     }
+<<<<<<< HEAD
+=======
+
+    /// <summary>
+    /// The server's barge-in timeline on the browser's clock (both run on one machine, so their wall clocks agree):
+    /// each app log line that carries "at {unix ms}", in ms after the browser saw the mic onset.
+    /// </summary>
+    private static List<(double Ms, string What)> ServerTimeline(string appLog, double onsetUnixMs) =>
+        Regex.Matches(appLog, @"Session \S+: (?<what>[^\r\n]*?) at (?<unix>\d{13})\b(?<rest>[^\r\n]*)")
+            .Select(m => (Ms: long.Parse(m.Groups["unix"].Value, CultureInfo.InvariantCulture) - onsetUnixMs, What: m.Groups["what"].Value + m.Groups["rest"].Value))
+            .Where(e => e.Ms > -500)
+            .ToList();
+
+    /// <summary>Where the time went: the server timeline, the browser's end, and the receivers' average jitter-buffer delays.</summary>
+    private static string Describe(List<(double Ms, string What)> timeline, double stopMs, JsonElement stats)
+    {
+        var lines = new List<string> { "   0 ms  mic onset at the browser" };
+        lines.AddRange(timeline.Select(e => $"{e.Ms,4:F0} ms  {e.What}"));
+        lines.Add($"{stopMs,4:F0} ms  avatar audio silent at the browser");
+        foreach (var r in stats.EnumerateArray())
+        {
+            lines.Add($"  {r.GetProperty("kind").GetString()} jitter buffer: {r.GetProperty("jitterBufferMs").GetDouble():F0} ms average " +
+                $"(target {r.GetProperty("targetMs").GetDouble():F0} ms, minimum {r.GetProperty("minimumMs").GetDouble():F0} ms)");
+        }
+
+        lines.Add($"  load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
+        return string.Join('\n', lines);
+    }
+
+    /// <summary>Silence, then speech, then silence (Chromium loops the file; the pause keeps the loop out of the window).</summary>
+    private static string MakeDelayedSpeechWav(int silenceSeconds, string text)
+    {
+        var speech = ChromiumLauncher.MakeSpeechWav(text);
+        var path = Path.Combine(Path.GetTempPath(), $"webavatar-barge-{Guid.NewGuid():N}.wav");
+        var pad = Path.Combine(Path.GetTempPath(), $"webavatar-pad-{Guid.NewGuid():N}.wav");
+        Run("sox", "-n", "-r", "22050", "-c", "1", "-b", "16", pad, "trim", "0", silenceSeconds.ToString());
+        Run("sox", pad, speech, pad, pad, path);
+        File.Delete(pad);
+        File.Delete(speech);
+        return path;
+    }
+
+    private static void Run(string file, params string[] args)
+    {
+        using var process = Process.Start(new ProcessStartInfo(file, args) { UseShellExecute = false, RedirectStandardError = true })!;
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{file} failed: {process.StandardError.ReadToEnd()}");
+        }
+    }
+>>>>>>> bargein
 }

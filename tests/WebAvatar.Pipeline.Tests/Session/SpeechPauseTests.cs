@@ -1,0 +1,139 @@
+using WebAvatar.Conversation;
+using WebAvatar.Pipeline.Options;
+using WebAvatar.Pipeline.Tests.TestDoubles;
+
+namespace WebAvatar.Pipeline.Tests.Session;
+
+/// <summary>Pause/resume of the avatar's speech (a suspected barge-in): nothing played while paused, nothing lost.</summary>
+public class SpeechPauseTests
+{
+    private const string LongLine = "This is a long line that the operator typed so the avatar talks for several seconds at least.";
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
+
+    [Fact]
+    public async Task Pause_holds_the_reply_and_resume_plays_every_frame_in_order()
+    {
+        var sink = new CollectingSink();
+        var renderer = new FlatAvatarRenderer();
+        await using var session = SessionBuilder.Create(renderer: renderer, options: new PipelineOptions { MaxSpeechPauseMs = 10_000 });
+        session.Output = sink;
+        session.Start();
+        var reply = session.Say(LongLine);
+        await WaitForSpeechAsync(sink);
+
+        Assert.True(session.PauseSpeech());
+        Assert.True(session.IsSpeechPaused);
+        await Task.Delay(100); // the slot in flight when pausing may still carry speech
+        int spokenAtPause = sink.Frames.Count(f => f.Speaking);
+        int slotsAtPause = sink.Frames.Count;
+        await Task.Delay(400);
+
+        var duringPause = sink.Frames.Skip(slotsAtPause).ToList();
+        Assert.True(duringPause.Count >= 8, $"the clock kept running: {duringPause.Count} slots in 400 ms");
+        Assert.All(duringPause, f => Assert.False(f.Speaking));
+        Assert.All(duringPause, f => Assert.Equal(0, f.Rms));
+        Assert.Equal(ConversationState.Speaking, session.State);
+
+        session.ResumeSpeech();
+        Assert.False(session.IsSpeechPaused);
+        await reply.Spoken.WaitAsync(Timeout);
+
+        var speech = sink.Frames.Where(f => f.Speaking).ToList();
+        Assert.True(speech.Count > spokenAtPause, "speech went on after the resume");
+        Assert.Equal(renderer.SpeechFramesRendered, speech.Count);
+        Assert.All(speech, f => Assert.Equal(reply.ReplyId, f.ReplyId));
+        Assert.Equal(ConversationState.Listening, session.State);
+    }
+
+    [Fact]
+    public async Task Interrupt_after_a_pause_flushes_the_held_reply()
+    {
+        var sink = new CollectingSink();
+        var renderer = new FlatAvatarRenderer();
+        await using var session = SessionBuilder.Create(renderer: renderer, options: new PipelineOptions { MaxSpeechPauseMs = 10_000 });
+        session.Output = sink;
+        session.Start();
+        var reply = session.Say(LongLine);
+        await WaitForSpeechAsync(sink);
+
+        Assert.True(session.PauseSpeech());
+        await Task.Delay(100);
+        int spokenAtPause = sink.Frames.Count(f => f.Speaking);
+        session.Interrupt();
+        await reply.Spoken.WaitAsync(Timeout);
+        await Task.Delay(300);
+
+        Assert.False(session.IsSpeechPaused);
+        Assert.Equal(ConversationState.Listening, session.State);
+        Assert.Equal(spokenAtPause, sink.Frames.Count(f => f.Speaking));
+        Assert.True(spokenAtPause < renderer.SpeechFramesRendered, "the held frames were dropped, not played");
+
+        // The next reply is not held.
+        var next = session.Say("Next line, please.");
+        await next.Spoken.WaitAsync(Timeout);
+        Assert.Contains(sink.Frames, f => f.Speaking && f.ReplyId == next.ReplyId);
+    }
+
+    [Fact]
+    public async Task Pause_when_the_avatar_is_not_speaking_is_a_no_op()
+    {
+        var sink = new CollectingSink();
+        await using var session = SessionBuilder.Create(options: new PipelineOptions { MaxSpeechPauseMs = 10_000 });
+        session.Output = sink;
+        session.Start();
+
+        Assert.False(session.PauseSpeech());
+        Assert.False(session.IsSpeechPaused);
+        session.ResumeSpeech();
+
+        var reply = session.Say("Hello there.");
+        await reply.Spoken.WaitAsync(Timeout);
+        Assert.Contains(sink.Frames, f => f.Speaking && f.ReplyId == reply.ReplyId);
+    }
+
+    [Fact]
+    public async Task A_pause_nobody_ends_runs_out_and_the_reply_finishes_whole()
+    {
+        var sink = new CollectingSink();
+        var renderer = new FlatAvatarRenderer();
+        await using var session = SessionBuilder.Create(renderer: renderer, options: new PipelineOptions { MaxSpeechPauseMs = 200 });
+        session.Output = sink;
+        session.Start();
+        var reply = session.Say(LongLine);
+        await WaitForSpeechAsync(sink);
+
+        Assert.True(session.PauseSpeech());
+        await reply.Spoken.WaitAsync(Timeout);
+
+        Assert.False(session.IsSpeechPaused);
+        var frames = sink.Frames;
+        Assert.Equal(renderer.SpeechFramesRendered, frames.Count(f => f.Speaking));
+        int first = frames.ToList().FindIndex(f => f.Speaking), last = frames.ToList().FindLastIndex(f => f.Speaking);
+        int longestGap = LongestRun(frames.Skip(first).Take(last - first + 1).Select(f => !f.Speaking));
+        Assert.InRange(longestGap, 4, 12); // ~200 ms = 5 slots of silence, then speech again
+    }
+
+    private static int LongestRun(IEnumerable<bool> flags)
+    {
+        int best = 0, run = 0;
+        foreach (var flag in flags)
+        {
+            run = flag ? run + 1 : 0;
+            best = Math.Max(best, run);
+        }
+
+        return best;
+    }
+
+    private static async Task WaitForSpeechAsync(CollectingSink sink)
+    {
+        var deadline = DateTime.UtcNow + Timeout;
+        while (!sink.Frames.Any(f => f.Speaking) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.True(sink.Frames.Any(f => f.Speaking), "the avatar never started speaking");
+        await Task.Delay(200);
+    }
+}
