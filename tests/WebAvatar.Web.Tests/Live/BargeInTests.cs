@@ -1,8 +1,4 @@
-<<<<<<< HEAD
-=======
-using System.Diagnostics;
 using System.Globalization;
->>>>>>> bargein
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
@@ -51,17 +47,12 @@ public class BargeInTests
     [Fact]
     public async Task Speaking_over_the_avatar_stops_its_audio_at_the_browser()
     {
-<<<<<<< HEAD
         var micWav = MicWav.DelayedSpeech(4, "Stop please, I have a question for you.");
-        await using var app = await AppProcess.StartAsync(new Dictionary<string, string> { ["WebRtc:UdpPort"] = "0" });
-=======
-        var micWav = MakeDelayedSpeechWav(silenceSeconds: 4, "Stop please, I have a question for you.");
         await using var app = await AppProcess.StartAsync(new Dictionary<string, string>
         {
             ["WebRtc:UdpPort"] = "0",
             ["Logging:LogLevel:WebAvatar.Web.Sessions"] = "Debug", // the server-side timeline of the barge-in
         });
->>>>>>> bargein
         await using var chromium = await ChromiumLauncher.LaunchAsync(micWav);
         var browser = chromium.Browser;
         try
@@ -114,8 +105,6 @@ public class BargeInTests
             File.Delete(micWav);
         }
     }
-<<<<<<< HEAD
-=======
 
     /// <summary>
     /// The server's barge-in timeline on the browser's clock (both run on one machine, so their wall clocks agree):
@@ -142,28 +131,4 @@ public class BargeInTests
         lines.Add($"  load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
         return string.Join('\n', lines);
     }
-
-    /// <summary>Silence, then speech, then silence (Chromium loops the file; the pause keeps the loop out of the window).</summary>
-    private static string MakeDelayedSpeechWav(int silenceSeconds, string text)
-    {
-        var speech = ChromiumLauncher.MakeSpeechWav(text);
-        var path = Path.Combine(Path.GetTempPath(), $"webavatar-barge-{Guid.NewGuid():N}.wav");
-        var pad = Path.Combine(Path.GetTempPath(), $"webavatar-pad-{Guid.NewGuid():N}.wav");
-        Run("sox", "-n", "-r", "22050", "-c", "1", "-b", "16", pad, "trim", "0", silenceSeconds.ToString());
-        Run("sox", pad, speech, pad, pad, path);
-        File.Delete(pad);
-        File.Delete(speech);
-        return path;
-    }
-
-    private static void Run(string file, params string[] args)
-    {
-        using var process = Process.Start(new ProcessStartInfo(file, args) { UseShellExecute = false, RedirectStandardError = true })!;
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{file} failed: {process.StandardError.ReadToEnd()}");
-        }
-    }
->>>>>>> bargein
 }
