@@ -94,10 +94,10 @@ public class BargeInTests
             Assert.True(silentSlot.What is not null, $"no silent slot followed the pause:\n{breakdown}");
             Assert.True(silentSlot.Ms < 250, $"the avatar's output went silent {silentSlot.Ms:F0} ms after the onset:\n{breakdown}");
 
-            // The product target at the browser is 300 ms: measured 175-250 ms when the machine is quiet (server ~145 ms +
-            // Chrome's audio jitter buffer ~70 ms); a loaded machine inflates the jitter buffer to 150-400 ms. This bound
-            // catches regressions (a queue that keeps draining takes seconds).
-            Assert.True(stopMs < 500, $"barge-in took {stopMs:F0} ms:\n{breakdown}");
+            // The product target at the browser: 300 ms. Measured 95-165 ms on a quiet machine (the pause leaves the server
+            // ~100-140 ms after the onset, then Chrome's audio jitter buffer); a heavily loaded machine inflates the jitter
+            // buffer and the VAD's queue, which bench live reports separately.
+            Assert.True(stopMs < 300, $"barge-in took {stopMs:F0} ms:\n{breakdown}");
             await Assertions.Expect(page.Locator("#state-chip")).Not.ToHaveTextAsync("Speaking");
         }
         finally
