@@ -61,7 +61,7 @@ public sealed class EngineCatalog(
         var avatar = AppPaths.Resolve(configuration["Avatar:Path"] ?? string.Empty);
         engines.Add(new EngineStatus("Avatar", Path.GetFileName(avatar), File.Exists(avatar), File.Exists(avatar) ? avatar : "missing: " + avatar));
 
-        return new HealthReport(engines, models, modelsFolder, manager.Sessions.Count, sessionOptions.Value.MaxSessions);
+        return new HealthReport(engines, models, modelsFolder, manager.Sessions.Count, sessionOptions.Value.EffectiveMaxSessions);
     }
 
     private static List<ModelFile> FindModels(string folder)

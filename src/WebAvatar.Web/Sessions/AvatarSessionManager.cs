@@ -35,7 +35,7 @@ public sealed partial class AvatarSessionManager(
         await _admission.WaitAsync(cancellationToken);
         try
         {
-            int limit = options.Value.MaxSessions;
+            int limit = options.Value.EffectiveMaxSessions;
             if (_sessions.Count >= limit)
             {
                 LogRefused(logger, limit);

@@ -74,7 +74,7 @@ public class LiveAvatarTests
 
             var second = await browser.NewPageAsync();
             await second.GotoAsync(app.BaseAddress.ToString());
-            await Assertions.Expect(second.Locator("#session-error")).ToContainTextAsync("all 1 live sessions", new() { Timeout = 30_000 });
+            await Assertions.Expect(second.Locator("#session-error")).ToContainTextAsync("its one live session is in use", new() { Timeout = 30_000 });
             await Assertions.Expect(first.Locator("#start-button")).ToBeEnabledAsync();
         }
         finally
