@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 
 namespace WebAvatar.Pipeline.Llm;
@@ -8,13 +7,12 @@ namespace WebAvatar.Pipeline.Llm;
 /// the configured reply at once, word by word, so latency measurements exclude model time and the rest of the
 /// pipeline sees a normal token stream.
 /// </summary>
-public sealed class ScriptedChatClient : IChatClient
+public sealed class ScriptedChatClient : WordStreamingChatClient
 {
     public const string ProviderName = "scripted";
 
-    private readonly string[] _pieces;
-
     public ScriptedChatClient(string reply)
+        : base(ProviderName)
     {
         if (string.IsNullOrWhiteSpace(reply))
         {
@@ -22,44 +20,9 @@ public sealed class ScriptedChatClient : IChatClient
         }
 
         Reply = reply;
-        _pieces = WordPieces.SplitKeepingSpaces(reply).ToArray();
     }
 
     public string Reply { get; }
 
-    public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        var updates = new List<ChatResponseUpdate>();
-        await foreach (var update in GetStreamingResponseAsync(messages, options, cancellationToken).ConfigureAwait(false))
-        {
-            updates.Add(update);
-        }
-
-        return updates.ToChatResponse();
-    }
-
-    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
-        IEnumerable<ChatMessage> messages,
-        ChatOptions? options = null,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(messages);
-        var responseId = Guid.NewGuid().ToString("N");
-        foreach (var piece in _pieces)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            yield return new ChatResponseUpdate(ChatRole.Assistant, piece) { ResponseId = responseId, ModelId = ProviderName };
-            // Yield so a consumer sees a stream of updates (as from a network model), not one synchronous burst.
-            await Task.Yield();
-        }
-    }
-
-    public object? GetService(Type serviceType, object? serviceKey = null) =>
-        serviceKey is null && serviceType == typeof(ChatClientMetadata) ? new ChatClientMetadata(ProviderName, null, ProviderName)
-        : serviceKey is null && serviceType.IsInstanceOfType(this) ? this
-        : null;
-
-    public void Dispose()
-    {
-    }
+    protected override string ReplyTo(IEnumerable<ChatMessage> messages) => Reply;
 }
