@@ -110,11 +110,7 @@ internal static class TtsBench
 
     private static string GeneratePiperVoice()
     {
-        string root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "WebAvatar.sln")))
-        {
-            root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("WebAvatar.sln not found above the benchmark binaries.");
-        }
+        string root = WebAvatar.Testing.RepoPaths.Root;
 
         string folder = Directory.CreateTempSubdirectory("webavatar-piper-bench").FullName;
         var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };

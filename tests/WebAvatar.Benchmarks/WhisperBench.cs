@@ -71,11 +71,7 @@ internal static class WhisperBench
     /// <summary>The generated random-weight model of <paramref name="size"/> under .cache/bench-whisper (made on first use).</summary>
     public static string EnsureModel(string size)
     {
-        var root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "WebAvatar.sln")))
-        {
-            root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("WebAvatar.sln not found");
-        }
+        var root = WebAvatar.Testing.RepoPaths.Root;
 
         var dir = Path.Combine(root, ".cache", "bench-whisper", $"whisper-{size}");
         if (File.Exists(Path.Combine(dir, "decoder_model_merged.onnx")))

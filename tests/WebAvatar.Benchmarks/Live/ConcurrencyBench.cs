@@ -99,9 +99,12 @@ internal static class ConcurrencyBench
 
         var lastStats = await Task.WhenAll(pages.Select(p => p.StatsAsync()));
         double cpuPercent = ((await app.MetricsAsync(cancellationToken)).Number("cpuSeconds") - cpuStart) / ((BrowserProbe.NowUnixMs() - wallStart) / 1000) * 100;
+        // A page without video stats at either end decoded nothing we can vouch for: it counts as 0 fps.
         var fps = Enumerable.Range(0, n).Select(i =>
             (lastStats[i].Number("video", "framesDecoded") - firstStats[i].Number("video", "framesDecoded")) /
-            ((lastStats[i].Number("video", "timestamp") - firstStats[i].Number("video", "timestamp")) / 1000)).ToList();
+            ((lastStats[i].Number("video", "timestamp") - firstStats[i].Number("video", "timestamp")) / 1000))
+            .Select(v => double.IsNaN(v) || double.IsInfinity(v) ? 0 : v)
+            .ToList();
 
         string refusal = await OneMoreAsync(context, app.BaseAddress);
         foreach (var page in pages)

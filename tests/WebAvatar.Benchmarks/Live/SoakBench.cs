@@ -174,7 +174,7 @@ internal static class SoakBench
         md.AppendLine(CultureInfo.InvariantCulture, $"| least-squares slope | {slopePerHour:F1} ms/h | \\|slope\\| < {TargetDriftMs} ms/h | {Verdict(Math.Abs(slopePerHour) < TargetDriftMs)} |");
         md.AppendLine(CultureInfo.InvariantCulture, $"| median fps (browser decoded) | {medianFps:F1} (min {fps.DefaultIfEmpty(double.NaN).Min():F1}) | >= {TargetFps} | {Verdict(medianFps >= TargetFps)} |");
         md.AppendLine(CultureInfo.InvariantCulture, $"| video freezes (Chromium freezeCount) | {freezes:F0} | | |");
-        md.AppendLine(CultureInfo.InvariantCulture, $"| app CPU (all cores = {Environment.ProcessorCount * 100} %) | {cpuPercent:F0} % | | |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| app CPU (100 % = one core) | {cpuPercent:F0} % | | |");
         md.AppendLine(CultureInfo.InvariantCulture, $"| app working set first -> last | {samples[0].WorkingSetMb:F0} -> {samples[^1].WorkingSetMb:F0} MB | | |");
         if (minutes < 60)
         {
