@@ -42,4 +42,12 @@ public class MetricsEndpointTests
         });
         Assert.Contains("Llm:ScriptedReply", ex.Message);
     }
+
+    [Fact]
+    public void Sessions_are_published_under_a_one_way_key_not_their_id()
+    {
+        // SHA-256("abc") = ba7816bf8f01cfea...: the benchmarks find their own session by computing the same key.
+        Assert.Equal("ba7816bf8f01cfea", WebAvatar.Web.Metrics.SessionMetrics.SessionKey("abc"));
+        Assert.NotEqual(WebAvatar.Web.Metrics.SessionMetrics.SessionKey("abd"), WebAvatar.Web.Metrics.SessionMetrics.SessionKey("abc"));
+    }
 }

@@ -6,7 +6,7 @@ using WebAvatar.Web.Admin.Live;
 namespace WebAvatar.Web.Metrics;
 
 /// <summary>
-/// <c>GET /api/metrics</c>: anonymous, read-only process and session figures (no transcripts or user data), read by
+/// <c>GET /api/metrics</c>: anonymous, read-only process and session figures (no transcripts, user data or session ids), read by
 /// the benchmarks instead of scraping logs. <c>POST /api/metrics/gc</c> forces a full GC first, only when
 /// <c>Metrics:AllowForcedGc</c> is on (benchmark leak checks), since anyone could call it.
 /// </summary>
@@ -37,16 +37,19 @@ public static class MetricsEndpoints
         return app;
     }
 
+    private static string WithoutSessionId(string replyId, string sessionId) =>
+        replyId.StartsWith(sessionId + "-", StringComparison.Ordinal) ? replyId[(sessionId.Length + 1)..] : replyId;
+
     public static ServerMetrics Collect(LiveSessionMonitor monitor, WebRtcPeerManager? peers)
     {
         using var process = Process.GetCurrentProcess();
         var sessions = monitor.Snapshot()
             .Select(s => new SessionMetrics(
-                s.Id,
+                SessionMetrics.SessionKey(s.Id),
                 s.State.ToString(),
                 s.FramesPerSecond,
                 s.Viewers,
-                s.RecentReplies.Select(r => new ReplyMetrics(r.ReplyId, r.StartedAt.ToUnixTimeMilliseconds(), r.Milliseconds.ToDictionary(kv => kv.Key.ToString(), kv => Math.Round(kv.Value, 1)))).ToList()))
+                s.RecentReplies.Select(r => new ReplyMetrics(WithoutSessionId(r.ReplyId, s.Id), r.StartedAt.ToUnixTimeMilliseconds(), r.Milliseconds.ToDictionary(kv => kv.Key.ToString(), kv => Math.Round(kv.Value, 1)))).ToList()))
             .ToList();
         return new ServerMetrics(
             Math.Round((DateTime.Now - process.StartTime).TotalSeconds, 1),

@@ -27,19 +27,27 @@ public sealed record ServerMetrics(
     int WebRtcPeers,
     IReadOnlyList<SessionMetrics> Sessions);
 
-/// <param name="Id">Session id.</param>
+/// <param name="Key">
+/// A one-way key of the session id (<see cref="SessionKey"/>): the endpoint is anonymous and a session id is enough to
+/// join that session over WHEP, so ids are never published; a client that knows its own id can find its session.
+/// </param>
 /// <param name="State">Conversation state (Idle, Listening, Thinking, Speaking...).</param>
 /// <param name="FramesPerSecond">Frames the session emitted over the last second.</param>
 /// <param name="Peers">WebRTC peers watching it.</param>
 /// <param name="Replies">Last replies, oldest first: stage name -> ms since the end of user speech (or the text submit).</param>
 public sealed record SessionMetrics(
-    string Id,
+    string Key,
     string State,
     double FramesPerSecond,
     int Peers,
-    IReadOnlyList<ReplyMetrics> Replies);
+    IReadOnlyList<ReplyMetrics> Replies)
+{
+    /// <summary>The first 16 hex digits of the SHA-256 of <paramref name="sessionId"/>.</summary>
+    public static string SessionKey(string sessionId) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(sessionId)))[..16];
+}
 
-/// <param name="ReplyId">Reply id.</param>
+/// <param name="ReplyId">The reply's number within its session ("r3"; the session id part is left out).</param>
 /// <param name="StartedUnixMs">Wall-clock start of the reply (Unix ms): lets a client on the same machine line up its own clock.</param>
 /// <param name="StageMs">Stage name -> ms since the reply's start.</param>
 public sealed record ReplyMetrics(string ReplyId, double StartedUnixMs, IReadOnlyDictionary<string, double> StageMs);
