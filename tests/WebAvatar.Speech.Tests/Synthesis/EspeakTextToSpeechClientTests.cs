@@ -151,7 +151,7 @@ public sealed class EspeakTextToSpeechClientTests
     public async Task Cancelled_request_returns_at_once_while_another_session_holds_the_engine()
     {
         using var client = new EspeakTextToSpeechClient(maxTextLength: 20_000);
-        string longSentence = string.Join(' ', Enumerable.Repeat("and the story goes on and on without any stop", 50));
+        string longSentence = string.Join(' ', Enumerable.Repeat("and the story goes on and on without any stop", 400));
 
         // The engine synthesises one sentence ahead of its consumer: once the short first sentence has arrived,
         // the long second one is surely holding the engine (no guessing with delays).
