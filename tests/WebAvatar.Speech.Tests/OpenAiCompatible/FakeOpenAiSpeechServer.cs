@@ -20,10 +20,22 @@ public sealed class FakeOpenAiSpeechServer : IDisposable
     public FakeOpenAiSpeechServer(bool streamChunked)
     {
         StreamChunked = streamChunked;
-        int port = FreePort();
-        Root = $"http://127.0.0.1:{port}";
-        _listener.Prefixes.Add(Root + "/");
-        _listener.Start();
+        // A free port can be taken by a parallel test between picking it and binding it: pick again.
+        for (int attempt = 1; ; attempt++)
+        {
+            Root = $"http://127.0.0.1:{FreePort()}";
+            _listener.Prefixes.Clear();
+            _listener.Prefixes.Add(Root + "/");
+            try
+            {
+                _listener.Start();
+                break;
+            }
+            catch (HttpListenerException) when (attempt < 5)
+            {
+            }
+        }
+
         _loop = Task.Run(LoopAsync);
     }
 
