@@ -16,7 +16,14 @@ public interface IEncodedMediaSource
     DateTimeOffset ClockOrigin { get; }
 
     /// <summary>Subscribes to the given codecs. Dispose the subscription to leave; the reader then completes.</summary>
-    IEncodedMediaSubscription Subscribe(IReadOnlyCollection<MediaCodec> codecs, int capacity = 256);
+    /// <param name="codecs">The codecs to receive.</param>
+    /// <param name="capacity">Packets queued for this subscriber before it starts losing them.</param>
+    /// <param name="inlineReader">
+    /// True for a reader that never blocks (a UDP sender): its continuation then runs on the encoding thread right after
+    /// each packet instead of waiting for a thread-pool thread, which under load costs tens of ms of jitter.
+    /// A reader that may block (a TCP writer) must pass false.
+    /// </param>
+    IEncodedMediaSubscription Subscribe(IReadOnlyCollection<MediaCodec> codecs, int capacity = 256, bool inlineReader = false);
 
     /// <summary>Asks the video encoder for a keyframe on its next frame (rate-limited by the implementation).</summary>
     void RequestKeyFrame(MediaCodec codec);

@@ -17,11 +17,12 @@ internal sealed class MediaSubscription : IEncodedMediaSubscription
     private long _dropped;
     private int _disposed;
 
-    public MediaSubscription(IReadOnlyCollection<MediaCodec> codecs, int capacity, Action<MediaCodec> requestKeyFrame, Action<MediaSubscription> onDispose)
+    public MediaSubscription(IReadOnlyCollection<MediaCodec> codecs, int capacity, bool inlineReader, Action<MediaCodec> requestKeyFrame, Action<MediaSubscription> onDispose)
     {
         _channel = Channel.CreateBounded<EncodedPacket>(new BoundedChannelOptions(capacity)
         {
             SingleWriter = true,
+            AllowSynchronousContinuations = inlineReader,
             FullMode = BoundedChannelFullMode.Wait, // never awaited: TryWrite fails when full, which is our drop signal.
         });
         foreach (var codec in codecs)

@@ -71,7 +71,7 @@ public sealed class SessionMediaEncoder : IEncodedMediaSource, IAvFrameSink, IDi
         _ => 0,
     };
 
-    public IEncodedMediaSubscription Subscribe(IReadOnlyCollection<MediaCodec> codecs, int capacity = 256)
+    public IEncodedMediaSubscription Subscribe(IReadOnlyCollection<MediaCodec> codecs, int capacity = 256, bool inlineReader = false)
     {
         ArgumentNullException.ThrowIfNull(codecs);
         if (codecs.Count == 0)
@@ -84,7 +84,7 @@ public sealed class SessionMediaEncoder : IEncodedMediaSource, IAvFrameSink, IDi
             throw new ArgumentOutOfRangeException(nameof(capacity), capacity, $"Queue capacity must be {MinCapacity}..{MaxCapacity} packets.");
         }
 
-        var subscription = new MediaSubscription(codecs, capacity, RequestKeyFrame, Unsubscribe);
+        var subscription = new MediaSubscription(codecs, capacity, inlineReader, RequestKeyFrame, Unsubscribe);
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);

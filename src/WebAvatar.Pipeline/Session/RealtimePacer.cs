@@ -20,7 +20,8 @@ public sealed partial class RealtimePacer : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
     private IAvFrameSink? _sink;
-    private Task? _loop;
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Thread? _thread;
     private long _nextIndex;
     private long _holdUntil;
 
@@ -80,82 +81,106 @@ public sealed partial class RealtimePacer : IAsyncDisposable
 
     public void Start()
     {
-        if (_loop is not null)
+        if (_thread is not null)
         {
             return;
         }
 
         ClockOrigin = DateTimeOffset.UtcNow;
-        _loop = Task.Factory.StartNew(() => RunAsync(_stop.Token), TaskCreationOptions.LongRunning).Unwrap();
+        // A thread of its own, not the thread pool: at the start of a reply the pool is busy with TTS and rendering
+        // bursts, and a pool continuation after Task.Delay then woke 80-300 ms late, which Chrome's audio jitter
+        // buffer answered by growing to 150-300 ms for the rest of the reply (barge-in and first audio pay for it).
+        _thread = new Thread(Run) { IsBackground = true, Name = "WebAvatar pacer" };
+        _thread.Start();
     }
 
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync().ConfigureAwait(false);
-        if (_loop is not null)
+        if (_thread is not null)
         {
-            try
-            {
-                await _loop.ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-            }
+            await _stopped.Task.ConfigureAwait(false);
         }
 
         _stop.Dispose();
     }
 
-    private async Task RunAsync(CancellationToken cancellationToken)
+    private void Run()
     {
-        var clock = Stopwatch.StartNew();
-        while (!cancellationToken.IsCancellationRequested)
+        var cancellationToken = _stop.Token;
+        try
         {
-            long index = _nextIndex;
-            var due = TimeSpan.FromMilliseconds(index * MediaTiming.VideoFrameMs);
-            var wait = due - clock.Elapsed;
-            if (wait > TimeSpan.FromMilliseconds(1))
+            var clock = Stopwatch.StartNew();
+            while (!cancellationToken.IsCancellationRequested)
             {
-                await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
-            }
-            else if (-wait > TimeSpan.FromMilliseconds(80))
-            {
-                LateFrames++;
-            }
-
-            try
-            {
-                var frame = await NextFrameAsync(index, cancellationToken).ConfigureAwait(false);
-                if (frame is null)
+                long index = _nextIndex;
+                var due = TimeSpan.FromMilliseconds(index * MediaTiming.VideoFrameMs);
+                var wait = due - clock.Elapsed;
+                if (wait > TimeSpan.FromMilliseconds(1))
                 {
-                    Interlocked.Increment(ref _nextIndex);
-                    continue;
+                    cancellationToken.WaitHandle.WaitOne(wait);
+                    continue; // re-check: woken by the stop, or a little early
                 }
 
-                FrameEmitted?.Invoke(frame);
-                var sink = Sink;
-                if (sink is null)
+                if (-wait > TimeSpan.FromMilliseconds(80))
                 {
-                    frame.Dispose();
+                    LateFrames++;
                 }
-                else
-                {
-                    await sink.WriteAsync(frame, cancellationToken).ConfigureAwait(false);
-                }
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception ex)
-            {
-                // One bad frame (a renderer or sink fault) must not stop the session's clock.
-                LogFrameFailed(_logger, ex, index);
-            }
 
-            Interlocked.Increment(ref _nextIndex);
+                EmitSlot(index, cancellationToken);
+                Interlocked.Increment(ref _nextIndex);
+            }
+        }
+        finally
+        {
+            _stopped.TrySetResult();
         }
     }
+
+    private void EmitSlot(long index, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var frame = NextFrame(index, cancellationToken);
+            if (frame is null)
+            {
+                return;
+            }
+
+            FrameEmitted?.Invoke(frame);
+            var sink = Sink;
+            if (sink is null)
+            {
+                frame.Dispose();
+            }
+            else
+            {
+                Wait(sink.WriteAsync(frame, cancellationToken));
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            // One bad frame (a renderer or sink fault) must not stop the session's clock.
+            LogFrameFailed(_logger, ex, index);
+        }
+    }
+
+    /// <summary>The pacer thread may block: sinks and idle renders almost always complete synchronously.</summary>
+    private static void Wait(ValueTask pending)
+    {
+        if (pending.IsCompletedSuccessfully)
+        {
+            return;
+        }
+
+        pending.AsTask().GetAwaiter().GetResult();
+    }
+
+    private static T Wait<T>(ValueTask<T> pending) =>
+        pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
 
     private bool HeldNow()
     {
@@ -178,7 +203,7 @@ public sealed partial class RealtimePacer : IAsyncDisposable
         return false;
     }
 
-    private async ValueTask<AvFrame?> NextFrameAsync(long index, CancellationToken cancellationToken)
+    private AvFrame? NextFrame(long index, CancellationToken cancellationToken)
     {
         while (!HeldNow() && _speech.TryRead(out var speech))
         {
@@ -197,7 +222,7 @@ public sealed partial class RealtimePacer : IAsyncDisposable
             return null;
         }
 
-        var video = await _renderIdle(index, cancellationToken).ConfigureAwait(false);
+        var video = Wait(_renderIdle(index, cancellationToken));
         return new AvFrame(index, video, speaking: false);
     }
 

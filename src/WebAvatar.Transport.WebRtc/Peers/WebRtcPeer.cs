@@ -399,7 +399,7 @@ public sealed class WebRtcPeer : IUdpMediaEndpoint, IRtcpFeedbackHandler
 
         if (codecs.Count > 0)
         {
-            _subscription = _binding.Media.Subscribe(codecs, SubscriptionCapacity);
+            _subscription = _binding.Media.Subscribe(codecs, SubscriptionCapacity, inlineReader: true);
             _ = RunMediaAsync(_subscription.Packets, _cancellation.Token);
             RequestKeyFrame();
         }
@@ -440,16 +440,19 @@ public sealed class WebRtcPeer : IUdpMediaEndpoint, IRtcpFeedbackHandler
                 }
             }
 
-            Close("media source ended");
+            CloseOffMediaThread("media source ended");
         }
         catch (OperationCanceledException)
         {
         }
         catch (Exception e)
         {
-            Close($"media send failed: {e.Message}");
+            CloseOffMediaThread($"media send failed: {e.Message}");
         }
     }
+
+    /// <summary>The send loop runs inline on the session's encoding thread (see Subscribe): closing must not hold it up.</summary>
+    private void CloseOffMediaThread(string reason) => ThreadPool.QueueUserWorkItem(_ => Close(reason));
 
     private async Task RunHousekeepingAsync(CancellationToken cancellationToken)
     {

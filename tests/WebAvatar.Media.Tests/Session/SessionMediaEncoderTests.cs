@@ -202,6 +202,47 @@ public class SessionMediaEncoderTests
         Assert.Equal((320, 240), encoder.VideoSize);
     }
 
+    [Fact]
+    public async Task An_inline_reader_sends_on_the_encoding_thread_and_a_plain_one_does_not()
+    {
+        using var encoder = new SessionMediaEncoder("inline");
+        var inline = encoder.Subscribe([MediaCodec.Opus], inlineReader: true);
+        var plain = encoder.Subscribe([MediaCodec.Opus]);
+        var inlineThreads = new List<int>();
+        var plainThreads = new List<int>();
+        var inlineLoop = ReadThreadsAsync(inline, inlineThreads);
+        var plainLoop = ReadThreadsAsync(plain, plainThreads);
+
+        var writer = new Thread(() =>
+        {
+            for (int i = 0; i < 5; i++)
+            {
+                encoder.WriteAsync(TestPattern.Frame(i, 160, 120), default).AsTask().GetAwaiter().GetResult();
+                Thread.Sleep(20); // let the plain reader wait again, as a real peer does between slots
+            }
+        });
+        writer.Start();
+        writer.Join();
+        encoder.Dispose();
+        await Task.WhenAll(inlineLoop, plainLoop).WaitAsync(TimeSpan.FromSeconds(5));
+
+        Assert.Equal(10, inlineThreads.Count);
+        Assert.All(inlineThreads, id => Assert.Equal(writer.ManagedThreadId, id));
+        Assert.Equal(10, plainThreads.Count);
+        Assert.DoesNotContain(writer.ManagedThreadId, plainThreads);
+    }
+
+    private static async Task ReadThreadsAsync(IEncodedMediaSubscription subscription, List<int> threads)
+    {
+        while (await subscription.Packets.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (subscription.Packets.TryRead(out _))
+            {
+                threads.Add(Environment.CurrentManagedThreadId);
+            }
+        }
+    }
+
     internal static List<EncodedPacket> Drain(IEncodedMediaSubscription subscription)
     {
         var list = new List<EncodedPacket>();

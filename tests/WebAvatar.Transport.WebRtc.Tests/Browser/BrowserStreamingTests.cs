@@ -82,13 +82,15 @@ public class BrowserStreamingTests(BrowserFixture fixture, ITestOutputHelper out
         var first = await client.WaitForFramesAsync(5, TimeSpan.FromSeconds(5));
         Assert.True(PageClient.Long(first, "video", "framesDecoded") >= 5, "no video decoded: " + first);
 
-        // Chrome's lip-sync (driven by our RTCP SRs) converges at up to ~80 ms per second from whatever offset
-        // the start-up jitter buffers produced (it can overshoot and settle slowly, and a stall of the test source on a
-        // busy 2-core machine restarts that convergence); sample until the last four readings are steady, at most 60 s.
+        // Chrome's lip-sync (driven by our RTCP SRs) converges at up to ~80 ms per second from whatever offset the
+        // start-up jitter buffers produced (6-20 s here). Sample every 0.5 s until four readings in a row are within
+        // 40 ms (at most 60 s), then keep sampling for HoldSamples more: sync must STAY within 40 ms.
+        const int HoldSamples = 16;
         var syncOffsets = new List<double>();
         var start = await client.StatsAsync();
         JsonElement end = start;
-        for (int i = 0; i < 120; i++)
+        int convergedAt = -1;
+        for (int i = 0; i < 120 && (convergedAt < 0 || syncOffsets.Count < convergedAt + HoldSamples); i++)
         {
             await Task.Delay(500);
             end = await client.StatsAsync();
@@ -99,9 +101,9 @@ public class BrowserStreamingTests(BrowserFixture fixture, ITestOutputHelper out
                 syncOffsets.Add(video.Value - audio.Value);
             }
 
-            if (i >= 7 && syncOffsets.Count >= 4 && syncOffsets.TakeLast(4).All(o => Math.Abs(o) <= 40))
+            if (convergedAt < 0 && syncOffsets.Count >= 4 && syncOffsets.TakeLast(4).All(o => Math.Abs(o) <= 40))
             {
-                break;
+                convergedAt = syncOffsets.Count;
             }
         }
 
@@ -123,18 +125,13 @@ public class BrowserStreamingTests(BrowserFixture fixture, ITestOutputHelper out
         double videoJb = JitterBufferMs(start, end, "video"), audioJb = JitterBufferMs(start, end, "audio");
         output.WriteLine($"[{codec}] jitter buffer delay over the window: video {videoJb:F1} ms, audio {audioJb:F1} ms, difference {videoJb - audioJb:F1} ms");
         Assert.True(syncOffsets.Count >= 4, "estimatedPlayoutTimestamp missing: " + end);
-        var steady = syncOffsets.TakeLast(4).ToList();
-        double steadyMedian = Median(steady);
-        output.WriteLine($"[{codec}] A/V playout offset (video - audio estimatedPlayoutTimestamp, ms) every 0.5 s: [{string.Join(", ", syncOffsets.Select(o => o.ToString("F0")))}]; " +
-            $"steady state (last 4 = 2 s) median {steadyMedian:F1} ms, max |offset| {steady.Max(Math.Abs):F0} ms (target 40)");
-        // Measured on a quiet machine the steady state settles at 27-38 ms, but with this looping synthetic source
-        // Chrome's sync is periodically knocked off by hundreds of ms (even on an idle machine, in a fresh-clone CI run)
-        // and re-converges slowly; the cause is not found yet, so the 40 ms target is reported and CI guards against
-        // sync being broken outright: some 2 s window must hold within 150 ms.
-        double bestWindow = Enumerable.Range(0, Math.Max(1, syncOffsets.Count - 3))
-            .Select(i => syncOffsets.Skip(i).Take(4).Max(Math.Abs)).Min();
-        output.WriteLine($"[{codec}] best 2 s window max |offset| {bestWindow:F0} ms (target 40)");
-        Assert.True(bestWindow <= 150, $"A/V never held within 150 ms for 2 s: {string.Join(", ", syncOffsets.Select(o => o.ToString("F0")))}");
+        string series = string.Join(", ", syncOffsets.Select(o => o.ToString("F0")));
+        output.WriteLine($"[{codec}] A/V playout offset (video - audio estimatedPlayoutTimestamp, ms) every 0.5 s: [{series}]");
+        Assert.True(convergedAt > 0, $"A/V sync never held within 40 ms for 2 s in {syncOffsets.Count / 2.0:F0} s: [{series}]");
+        var held = syncOffsets.Skip(convergedAt - 4).ToList();
+        output.WriteLine($"[{codec}] converged after {convergedAt / 2.0:F1} s; over the next {held.Count / 2.0:F0} s median {Median(held):F1} ms, max |offset| {held.Max(Math.Abs):F0} ms (target 40)");
+        Assert.True(held.Count >= HoldSamples, $"the page stopped reporting estimatedPlayoutTimestamp: [{series}]");
+        Assert.True(held.All(o => Math.Abs(o) <= 40), $"A/V sync left the 40 ms band after converging: [{series}]");
 
         var stats = peer.GetStats();
         output.WriteLine($"[{codec}] server: mic packets {stats.MicPacketsReceived}, mic samples {stats.MicSamplesDelivered}, mic RMS {host.Microphone.Rms:F0}, " +

@@ -47,9 +47,9 @@ internal sealed class TestEncodedMediaSource : IEncodedMediaSource, IDisposable
         }
     }
 
-    public IEncodedMediaSubscription Subscribe(IReadOnlyCollection<MediaCodec> codecs, int capacity = 256)
+    public IEncodedMediaSubscription Subscribe(IReadOnlyCollection<MediaCodec> codecs, int capacity = 256, bool inlineReader = false)
     {
-        var subscription = new Subscription(this, codecs.ToHashSet(), capacity);
+        var subscription = new Subscription(this, codecs.ToHashSet(), capacity, inlineReader);
         lock (_subscribers)
         {
             _subscribers.Add(subscription);
@@ -121,12 +121,12 @@ internal sealed class TestEncodedMediaSource : IEncodedMediaSource, IDisposable
         private readonly Channel<EncodedPacket> _channel;
         private long _dropped;
 
-        public Subscription(TestEncodedMediaSource owner, HashSet<MediaCodec> codecs, int capacity)
+        public Subscription(TestEncodedMediaSource owner, HashSet<MediaCodec> codecs, int capacity, bool inlineReader)
         {
             _owner = owner;
             Codecs = codecs;
             _channel = Channel.CreateBounded<EncodedPacket>(
-                new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
+                new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true, AllowSynchronousContinuations = inlineReader },
                 _ => Interlocked.Increment(ref _dropped));
         }
 

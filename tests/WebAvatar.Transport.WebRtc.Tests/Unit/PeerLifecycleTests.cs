@@ -142,7 +142,7 @@ public class PeerLifecycleTests
 
         public DateTimeOffset ClockOrigin { get; } = DateTimeOffset.UtcNow;
 
-        public IEncodedMediaSubscription Subscribe(IReadOnlyCollection<MediaCodec> codecs, int capacity = 256) => throw new InvalidOperationException("not connected in these tests");
+        public IEncodedMediaSubscription Subscribe(IReadOnlyCollection<MediaCodec> codecs, int capacity = 256, bool inlineReader = false) => throw new InvalidOperationException("not connected in these tests");
 
         public void RequestKeyFrame(MediaCodec codec)
         {

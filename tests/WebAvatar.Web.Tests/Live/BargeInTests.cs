@@ -94,9 +94,9 @@ public class BargeInTests
             Assert.True(silentSlot.What is not null, $"no silent slot followed the pause:\n{breakdown}");
             Assert.True(silentSlot.Ms < 250, $"the avatar's output went silent {silentSlot.Ms:F0} ms after the onset:\n{breakdown}");
 
-            // The product target at the browser: 300 ms. Measured 95-165 ms on a quiet machine (the pause leaves the server
-            // ~100-140 ms after the onset, then Chrome's audio jitter buffer); a heavily loaded machine inflates the jitter
-            // buffer and the VAD's queue, which bench live reports separately.
+            // The product target at the browser: 300 ms. Measured 95-225 ms (the pause leaves the server ~115-165 ms after the
+            // onset, then Chrome's audio jitter buffer, ~40-60 ms now that the pacer and the peers' sends run on the session's
+            // own thread; when they waited for thread-pool threads, a reply's start-up burst grew it to 150-300 ms).
             Assert.True(stopMs < 300, $"barge-in took {stopMs:F0} ms:\n{breakdown}");
             await Assertions.Expect(page.Locator("#state-chip")).Not.ToHaveTextAsync("Speaking");
         }
