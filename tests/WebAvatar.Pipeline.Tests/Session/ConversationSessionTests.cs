@@ -2,6 +2,7 @@ using Microsoft.Extensions.AI;
 using WebAvatar.Conversation;
 using WebAvatar.Media;
 using WebAvatar.Pipeline.Tests.TestDoubles;
+using WebAvatar.Testing.Doubles;
 
 namespace WebAvatar.Pipeline.Tests.Session;
 
