@@ -3,6 +3,7 @@ using BenchmarkDotNet.Attributes;
 using WebAvatar.LipSync.Parametric;
 using WebAvatar.Media;
 using WebAvatar.Speech;
+using WebAvatar.Testing;
 
 namespace WebAvatar.Benchmarks;
 
@@ -81,7 +82,7 @@ internal static class LipSyncBench
 
     public static ParametricAvatarRenderer CreateRenderer()
     {
-        var root = FindRepoRoot();
+        var root = RepoPaths.Root;
         var avatar = Path.Combine(root, "wwwroot-assets", "avatars", "default", "avatar.png");
         if (!File.Exists(avatar))
         {
@@ -113,18 +114,5 @@ internal static class LipSyncBench
         ms.Sort();
         double mean = ms.Average();
         Console.WriteLine($"{kind,-8} {mean,8:F2} {ms[ms.Count / 2],8:F2} {ms[(int)(ms.Count * 0.95)],8:F2} {ms[^1],8:F2} {1000 / mean,13:F0}");
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "WebAvatar.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        return Directory.GetCurrentDirectory();
     }
 }

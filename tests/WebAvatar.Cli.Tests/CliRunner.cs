@@ -5,7 +5,7 @@ namespace WebAvatar.Cli.Tests;
 /// <summary>Runs the built `webavatar` CLI as a user would.</summary>
 internal static class CliRunner
 {
-    public static string Root { get; } = FindRoot();
+    public static string Root => RepoPaths.Root;
 
     public static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
     {
@@ -45,18 +45,5 @@ internal static class CliRunner
 
         // ffmpeg reports filters (volumedetect) on stderr.
         return await stdout + await stderr;
-    }
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "WebAvatar.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("WebAvatar.sln not found");
     }
 }

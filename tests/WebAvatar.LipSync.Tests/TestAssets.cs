@@ -3,7 +3,7 @@ namespace WebAvatar.LipSync.Tests;
 /// <summary>Paths of the repository's assets as the tests see them.</summary>
 internal static class TestAssets
 {
-    public static string RepoRoot { get; } = FindRepoRoot();
+    public static string RepoRoot => RepoPaths.Root;
 
     /// <summary>The default avatar, fetched by scripts/setup.sh; fails (not skips) when it is missing.</summary>
     public static string DefaultAvatar
@@ -32,18 +32,5 @@ internal static class TestAssets
         var path = Path.Combine(Path.GetTempPath(), "webavatar-lipsync-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(path);
         return path;
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "WebAvatar.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"WebAvatar.sln not found above {AppContext.BaseDirectory}");
     }
 }

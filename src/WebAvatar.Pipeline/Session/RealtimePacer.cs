@@ -9,11 +9,15 @@ namespace WebAvatar.Pipeline.Session;
 /// The session's one media clock: emits exactly one <see cref="AvFrame"/> per 40 ms slot, in index
 /// order, taking rendered speech frames when there are any and idle frames otherwise. Frame indices
 /// (and so every pts downstream) come from the slot counter, never from wall time, so audio and
-/// video cannot drift apart; wall time only paces the loop. A <see cref="Hold"/> leaves queued speech frames where they
-/// are and fills the slots with idle frames until <see cref="Release"/> or the hold's time limit.
+/// video cannot drift apart; wall time only paces the loop. After a stall (a starved machine, a slow sink) the clock
+/// slips by the lost time instead of bursting the missed slots faster than real time. A <see cref="Hold"/> leaves
+/// queued speech frames where they are and fills the slots with idle frames until <see cref="Release"/> or the hold's time limit.
 /// </summary>
 public sealed partial class RealtimePacer : IAsyncDisposable
 {
+    // Lateness still made up by emitting back to back; beyond it the schedule slips (two slots: jitter buffers absorb that).
+    private static readonly TimeSpan MaxCatchUp = TimeSpan.FromMilliseconds(2 * MediaTiming.VideoFrameMs);
+
     private readonly ChannelReader<AvFrame> _speech;
     private readonly Func<long, CancellationToken, ValueTask<VideoFrame>> _renderIdle;
     private readonly Func<AvFrame, bool> _isCurrent;
@@ -24,6 +28,8 @@ public sealed partial class RealtimePacer : IAsyncDisposable
     private Thread? _thread;
     private long _nextIndex;
     private long _holdUntil;
+    private long _slippedTicks;
+    private DateTimeOffset _startedAt;
 
     public RealtimePacer(
         ChannelReader<AvFrame> speech,
@@ -52,11 +58,14 @@ public sealed partial class RealtimePacer : IAsyncDisposable
     /// <summary>The slot the next emitted frame will take.</summary>
     public long NextIndex => Interlocked.Read(ref _nextIndex);
 
-    /// <summary>Wall-clock instant of slot 0 (pts 0).</summary>
-    public DateTimeOffset ClockOrigin { get; private set; }
+    /// <summary>Wall-clock instant of slot 0 (pts 0), moved on by <see cref="Slipped"/>.</summary>
+    public DateTimeOffset ClockOrigin => _startedAt + Slipped;
 
-    /// <summary>Frames that were emitted later than 80 ms after their slot time.</summary>
+    /// <summary>Stalls: slots that came more than two slots after their time, each making the clock slip.</summary>
     public long LateFrames { get; private set; }
+
+    /// <summary>Wall time given up after stalls (the media clock runs this much behind its start).</summary>
+    public TimeSpan Slipped => TimeSpan.FromTicks(Interlocked.Read(ref _slippedTicks));
 
     /// <summary>Where frames go; null discards them (speech still advances, idle frames are not rendered).</summary>
     public IAvFrameSink? Sink
@@ -86,7 +95,7 @@ public sealed partial class RealtimePacer : IAsyncDisposable
             return;
         }
 
-        ClockOrigin = DateTimeOffset.UtcNow;
+        _startedAt = DateTimeOffset.UtcNow;
         // A thread of its own, not the thread pool: at the start of a reply the pool is busy with TTS and rendering
         // bursts, and a pool continuation after Task.Delay then woke 80-300 ms late, which Chrome's audio jitter
         // buffer answered by growing to 150-300 ms for the rest of the reply (barge-in and first audio pay for it).
@@ -114,7 +123,7 @@ public sealed partial class RealtimePacer : IAsyncDisposable
             while (!cancellationToken.IsCancellationRequested)
             {
                 long index = _nextIndex;
-                var due = TimeSpan.FromMilliseconds(index * MediaTiming.VideoFrameMs);
+                var due = TimeSpan.FromMilliseconds(index * MediaTiming.VideoFrameMs) + Slipped;
                 var wait = due - clock.Elapsed;
                 if (wait > TimeSpan.FromMilliseconds(1))
                 {
@@ -122,9 +131,12 @@ public sealed partial class RealtimePacer : IAsyncDisposable
                     continue; // re-check: woken by the stop, or a little early
                 }
 
-                if (-wait > TimeSpan.FromMilliseconds(80))
+                if (-wait > MaxCatchUp)
                 {
+                    // Making the lost time up would emit the missed slots back to back: speech fast-forwards at the sink and
+                    // floods the encoder and the jitter buffers. This slot is due now instead; indices stay contiguous.
                     LateFrames++;
+                    Interlocked.Add(ref _slippedTicks, (-wait).Ticks);
                 }
 
                 EmitSlot(index, cancellationToken);

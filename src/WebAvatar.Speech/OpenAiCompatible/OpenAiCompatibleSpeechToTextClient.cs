@@ -87,14 +87,7 @@ public sealed class OpenAiCompatibleSpeechToTextClient : ISpeechToTextClient
     }
 
     /// <inheritdoc />
-    public object? GetService(Type serviceType, object? serviceKey = null)
-    {
-        ArgumentNullException.ThrowIfNull(serviceType);
-        return serviceKey is not null ? null
-            : serviceType == typeof(SpeechToTextClientMetadata) ? _metadata
-            : serviceType.IsInstanceOfType(this) ? this
-            : null;
-    }
+    public object? GetService(Type serviceType, object? serviceKey = null) => ClientServices.Resolve(this, _metadata, serviceType, serviceKey);
 
     public void Dispose()
     {

@@ -284,7 +284,7 @@ public sealed class StreamingTranscriber : IAudioInputSink, IAsyncDisposable
             _speculative = null;
             _utterance.Clear();
             Interlocked.Increment(ref _speculativeUsed);
-            _lastDecode = EmitSpeculativeFinalAsync(speculative);
+            _lastDecode = EmitFinalAsync(speculative.UtteranceId, speculative.StartSample, speculative.EndSample, speculative.Decode);
             return;
         }
 
@@ -305,34 +305,11 @@ public sealed class StreamingTranscriber : IAudioInputSink, IAsyncDisposable
         }
 
         _partialCancel?.Cancel();
-        var audio = ArrayPool<float>.Shared.Rent(length);
-        var heard = Math.Min(length, _utterance.Length);
-        _utterance.Samples[..heard].CopyTo(audio);
 
-        // The tail past the first silent window is not heard yet; Whisper pads its input with zeros anyway.
-        audio.AsSpan(heard, length - heard).Clear();
+        // The tail past the first silent window is not heard yet: zeros, as Whisper pads its input anyway.
         var cancel = new CancellationTokenSource();
-        var previous = _lastDecode;
-        var recognizer = _recognizer;
-        Interlocked.Increment(ref _decodesInFlight);
-        var decode = Task.Run(
-            async () =>
-            {
-                try
-                {
-                    await Task.WhenAny(previous).ConfigureAwait(false);
-                    using var linked = CancellationTokenSource.CreateLinkedTokenSource(token, cancel.Token);
-                    return recognizer.Transcribe(audio.AsSpan(0, length), null, null, linked.Token);
-                }
-                finally
-                {
-                    ArrayPool<float>.Shared.Return(audio);
-                    Interlocked.Decrement(ref _decodesInFlight);
-                }
-            },
-            CancellationToken.None);
+        var decode = DecodeUtterance(_recognizer, length, token, cancel.Token);
         _speculative = new SpeculativeFinal(_utteranceId, _utteranceStart, end, decode, cancel);
-        _lastDecode = decode;
     }
 
     private void DiscardSpeculativeFinal()
@@ -345,12 +322,12 @@ public sealed class StreamingTranscriber : IAudioInputSink, IAsyncDisposable
         }
     }
 
-    private async Task EmitSpeculativeFinalAsync(SpeculativeFinal speculative)
+    private async Task EmitFinalAsync(int id, long start, long end, Task<WhisperTranscription> decode)
     {
         try
         {
-            var result = await speculative.Decode.ConfigureAwait(false);
-            _events.Writer.TryWrite(new FinalTranscriptEvent(speculative.UtteranceId, speculative.EndSample, result.Text, speculative.StartSample, result));
+            var result = await decode.ConfigureAwait(false);
+            _events.Writer.TryWrite(new FinalTranscriptEvent(id, end, result.Text, start, result));
         }
         catch (OperationCanceledException)
         {
@@ -358,8 +335,8 @@ public sealed class StreamingTranscriber : IAudioInputSink, IAsyncDisposable
         }
         catch (Exception ex)
         {
-            _logger.LogError(ex, "Transcription of utterance {Id} failed", speculative.UtteranceId);
-            _events.Writer.TryWrite(new FinalTranscriptEvent(speculative.UtteranceId, speculative.EndSample, string.Empty, speculative.StartSample, null));
+            _logger.LogError(ex, "Transcription of utterance {Id} failed", id);
+            _events.Writer.TryWrite(new FinalTranscriptEvent(id, end, string.Empty, start, null));
         }
     }
 
@@ -372,45 +349,33 @@ public sealed class StreamingTranscriber : IAudioInputSink, IAsyncDisposable
         }
 
         _lastPartialTicks = _time.GetTimestamp();
-        var id = _utteranceId;
-        var position = _utteranceStart + _utterance.Length;
-        var audio = ArrayPool<float>.Shared.Rent(_utterance.Length);
-        var length = _utterance.Length;
-        _utterance.Samples.CopyTo(audio);
         _partialCancel?.Dispose();
         _partialCancel = CancellationTokenSource.CreateLinkedTokenSource(token);
-        var partialToken = _partialCancel.Token;
-        var recognizer = _recognizer;
-        Interlocked.Increment(ref _decodesInFlight);
-        _lastDecode = Task.Run(
-            () =>
+        var decode = DecodeUtterance(_recognizer, _utterance.Length, _partialCancel.Token);
+        _lastDecode = EmitPartialAsync(_utteranceId, _utteranceStart + _utterance.Length, decode);
+    }
+
+    private async Task EmitPartialAsync(int id, long position, Task<WhisperTranscription> decode)
+    {
+        try
+        {
+            var result = await decode.ConfigureAwait(false);
+            lock (_eventGate)
             {
-                try
+                if (id == _openUtterance && result.Text.Length > 0)
                 {
-                    var result = recognizer.Transcribe(audio.AsSpan(0, length), null, null, partialToken);
-                    lock (_eventGate)
-                    {
-                        if (id == _openUtterance && result.Text.Length > 0)
-                        {
-                            _events.Writer.TryWrite(new PartialTranscriptEvent(id, position, result.Text));
-                        }
-                    }
+                    _events.Writer.TryWrite(new PartialTranscriptEvent(id, position, result.Text));
                 }
-                catch (OperationCanceledException)
-                {
-                    // Superseded by the final decode or shut down.
-                }
-                catch (Exception ex)
-                {
-                    _logger.LogWarning(ex, "Partial transcription failed");
-                }
-                finally
-                {
-                    ArrayPool<float>.Shared.Return(audio);
-                    Interlocked.Decrement(ref _decodesInFlight);
-                }
-            },
-            CancellationToken.None);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Superseded by the final decode or shut down.
+        }
+        catch (Exception ex)
+        {
+            _logger.LogWarning(ex, "Partial transcription failed");
+        }
     }
 
     private void StartFinal(CancellationToken token)
@@ -425,31 +390,32 @@ public sealed class StreamingTranscriber : IAudioInputSink, IAsyncDisposable
         }
 
         _partialCancel?.Cancel();
-        var audio = ArrayPool<float>.Shared.Rent(Math.Max(1, _utterance.Length));
-        var length = _utterance.Length;
-        _utterance.Samples.CopyTo(audio);
+        var decode = DecodeUtterance(_recognizer, _utterance.Length, token);
         _utterance.Clear();
+        _lastDecode = EmitFinalAsync(id, start, end, decode);
+    }
+
+    /// <summary>
+    /// Decodes a pooled copy of the utterance's first <paramref name="length"/> samples (zeros past what was heard) on the
+    /// thread pool, after the previous decode so decodes never overlap; the decode becomes the last one. Called on the VAD loop.
+    /// </summary>
+    private Task<WhisperTranscription> DecodeUtterance(WhisperRecognizer recognizer, int length, CancellationToken token, CancellationToken discard = default)
+    {
+        var audio = ArrayPool<float>.Shared.Rent(Math.Max(1, length));
+        var heard = Math.Min(length, _utterance.Length);
+        _utterance.Samples[..heard].CopyTo(audio);
+        audio.AsSpan(heard, length - heard).Clear();
         var previous = _lastDecode;
-        var recognizer = _recognizer;
         Interlocked.Increment(ref _decodesInFlight);
-        _lastDecode = Task.Run(
+        var decode = Task.Run(
             async () =>
             {
                 try
                 {
                     // A discarded speculative decode ends cancelled; only the order matters here.
                     await Task.WhenAny(previous).ConfigureAwait(false);
-                    var result = recognizer.Transcribe(audio.AsSpan(0, length), null, null, token);
-                    _events.Writer.TryWrite(new FinalTranscriptEvent(id, end, result.Text, start, result));
-                }
-                catch (OperationCanceledException)
-                {
-                    // Session ended before the utterance was decoded.
-                }
-                catch (Exception ex)
-                {
-                    _logger.LogError(ex, "Transcription of utterance {Id} failed", id);
-                    _events.Writer.TryWrite(new FinalTranscriptEvent(id, end, string.Empty, start, null));
+                    using var linked = CancellationTokenSource.CreateLinkedTokenSource(token, discard);
+                    return recognizer.Transcribe(audio.AsSpan(0, length), null, null, linked.Token);
                 }
                 finally
                 {
@@ -458,6 +424,8 @@ public sealed class StreamingTranscriber : IAudioInputSink, IAsyncDisposable
                 }
             },
             CancellationToken.None);
+        _lastDecode = decode;
+        return decode;
     }
 
     private async Task WaitForDecodesAsync()

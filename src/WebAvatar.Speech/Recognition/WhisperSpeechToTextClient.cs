@@ -90,11 +90,8 @@ public sealed class WhisperSpeechToTextClient(WhisperEngine engine) : ISpeechToT
     }
 
     public object? GetService(Type serviceType, object? serviceKey = null) =>
-        serviceKey is not null ? null
-        : serviceType == typeof(SpeechToTextClientMetadata) ? _metadata
-        : serviceType.IsInstanceOfType(this) ? this
-        : serviceType == typeof(WhisperEngine) ? engine
-        : null;
+        ClientServices.Resolve(this, _metadata, serviceType, serviceKey)
+        ?? (serviceKey is null && serviceType == typeof(WhisperEngine) ? engine : null);
 
     public void Dispose()
     {

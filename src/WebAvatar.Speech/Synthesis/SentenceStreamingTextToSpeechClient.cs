@@ -74,14 +74,7 @@ public abstract class SentenceStreamingTextToSpeechClient<TRequest> : ITextToSpe
     }
 
     /// <inheritdoc />
-    public object? GetService(Type serviceType, object? serviceKey = null)
-    {
-        ArgumentNullException.ThrowIfNull(serviceType);
-        return serviceKey is not null ? null
-            : serviceType == typeof(TextToSpeechClientMetadata) ? _metadata
-            : serviceType.IsInstanceOfType(this) ? this
-            : null;
-    }
+    public object? GetService(Type serviceType, object? serviceKey = null) => ClientServices.Resolve(this, _metadata, serviceType, serviceKey);
 
     public void Dispose()
     {

@@ -45,7 +45,7 @@ public static class MetricsEndpoints
         using var process = Process.GetCurrentProcess();
         var sessions = monitor.Snapshot()
             .Select(s => new SessionMetrics(
-                SessionMetrics.SessionKey(s.Id),
+                SessionKeys.Publish(s.Id),
                 s.State.ToString(),
                 s.FramesPerSecond,
                 s.Viewers,

@@ -28,7 +28,7 @@ public sealed record ServerMetrics(
     IReadOnlyList<SessionMetrics> Sessions);
 
 /// <param name="Key">
-/// A one-way key of the session id (<see cref="SessionKey"/>): the endpoint is anonymous and a session id is enough to
+/// A one-way key of the session id (<see cref="SessionKeys.Publish"/>): the endpoint is anonymous and a session id is enough to
 /// join that session over WHEP, so ids are never published; a client that knows its own id can find its session.
 /// </param>
 /// <param name="State">Conversation state (Idle, Listening, Thinking, Speaking...).</param>
@@ -40,12 +40,7 @@ public sealed record SessionMetrics(
     string State,
     double FramesPerSecond,
     int Peers,
-    IReadOnlyList<ReplyMetrics> Replies)
-{
-    /// <summary>The first 16 hex digits of the SHA-256 of <paramref name="sessionId"/>.</summary>
-    public static string SessionKey(string sessionId) =>
-        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(sessionId)))[..16];
-}
+    IReadOnlyList<ReplyMetrics> Replies);
 
 /// <param name="ReplyId">The reply's number within its session ("r3"; the session id part is left out).</param>
 /// <param name="StartedUnixMs">Wall-clock start of the reply (Unix ms): lets a client on the same machine line up its own clock.</param>

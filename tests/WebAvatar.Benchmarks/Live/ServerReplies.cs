@@ -11,7 +11,7 @@ internal sealed class ServerReplies
 
     public void Update(JsonElement metrics, string sessionId)
     {
-        var key = SessionKey(sessionId);
+        var key = SessionKeys.Publish(sessionId);
         foreach (var session in metrics.GetProperty("sessions").EnumerateArray())
         {
             if (session.GetProperty("key").GetString() != key)
@@ -27,10 +27,6 @@ internal sealed class ServerReplies
             }
         }
     }
-
-    /// <summary>How /api/metrics names a session without publishing its id: the first 16 hex digits of its SHA-256.</summary>
-    public static string SessionKey(string sessionId) =>
-        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(sessionId)))[..16];
 
     /// <summary>The voice reply (one with an ASR stage) that started within <paramref name="windowMs"/> after <paramref name="unixMs"/>.</summary>
     public ServerReply? VoiceReplyAfter(double unixMs, double windowMs) =>

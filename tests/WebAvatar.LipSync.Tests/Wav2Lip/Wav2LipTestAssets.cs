@@ -38,7 +38,7 @@ internal static class Wav2LipTestAssets
     private static readonly Lazy<string> NoFaceVideo = new(() => Ffmpeg("noface.mp4",
         "-f", "lavfi", "-i", "testsrc=size=160x120:rate=25", "-frames:v", "8", "-c:v", "libx264", "-pix_fmt", "yuv420p"));
 
-    public static string RepoRoot { get; } = FindRepoRoot();
+    public static string RepoRoot => RepoPaths.Root;
 
     public static string DefaultAvatar
     {
@@ -114,18 +114,5 @@ internal static class Wav2LipTestAssets
         {
             throw new InvalidOperationException($"{program} {string.Join(' ', args)} failed: {stderr.Result}");
         }
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "WebAvatar.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("WebAvatar.sln not found above " + AppContext.BaseDirectory);
     }
 }

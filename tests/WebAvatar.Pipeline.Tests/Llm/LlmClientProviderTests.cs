@@ -1,11 +1,11 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging.Abstractions;
 using WebAvatar.Pipeline.Llm;
 using WebAvatar.Pipeline.Options;
+using WebAvatar.Testing;
 
 namespace WebAvatar.Pipeline.Tests.Llm;
 
@@ -64,70 +64,52 @@ public class LlmClientProviderTests
     /// <summary>A minimal OpenAI-compatible server: GET /v1/models and streaming POST /v1/chat/completions (SSE).</summary>
     private sealed class FakeOpenAiServer : IDisposable
     {
-        private readonly HttpListener _listener = new();
+        private readonly LoopbackHttpServer _server;
         private readonly string[] _chunks;
 
         public FakeOpenAiServer(string[] chunks)
         {
             _chunks = chunks;
-            int port = FreePort();
-            BaseUrl = $"http://127.0.0.1:{port}/v1";
-            _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-            _listener.Start();
-            _ = Task.Run(ServeAsync);
+            _server = new LoopbackHttpServer(HandleAsync);
         }
 
-        public string BaseUrl { get; }
+        public string BaseUrl => _server.Root + "/v1";
 
         public string LastChatRequest { get; private set; } = string.Empty;
 
-        public void Dispose() => _listener.Close();
+        public void Dispose() => _server.Dispose();
 
-        private async Task ServeAsync()
+        private async Task HandleAsync(HttpListenerContext context)
         {
-            while (_listener.IsListening)
+            var path = context.Request.Url!.AbsolutePath;
+            if (path.EndsWith("/models", StringComparison.Ordinal))
             {
-                HttpListenerContext context;
-                try
+                await WriteAsync(context.Response, "application/json", """{"object":"list","data":[{"id":"persona-model","object":"model"}]}""");
+            }
+            else if (path.EndsWith("/chat/completions", StringComparison.Ordinal))
+            {
+                using (var reader = new StreamReader(context.Request.InputStream))
                 {
-                    context = await _listener.GetContextAsync();
-                }
-                catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException)
-                {
-                    return;
+                    LastChatRequest = await reader.ReadToEndAsync();
                 }
 
-                var path = context.Request.Url!.AbsolutePath;
-                if (path.EndsWith("/models", StringComparison.Ordinal))
+                var sse = new StringBuilder();
+                foreach (var chunk in _chunks)
                 {
-                    await WriteAsync(context.Response, "application/json", """{"object":"list","data":[{"id":"persona-model","object":"model"}]}""");
-                }
-                else if (path.EndsWith("/chat/completions", StringComparison.Ordinal))
-                {
-                    using (var reader = new StreamReader(context.Request.InputStream))
+                    var payload = JsonSerializer.Serialize(new
                     {
-                        LastChatRequest = await reader.ReadToEndAsync();
-                    }
-
-                    var sse = new StringBuilder();
-                    foreach (var chunk in _chunks)
-                    {
-                        var payload = JsonSerializer.Serialize(new
-                        {
-                            id = "chatcmpl-1", @object = "chat.completion.chunk", created = 1, model = "persona-model",
-                            choices = new[] { new { index = 0, delta = new { role = "assistant", content = chunk }, finish_reason = (string?)null } },
-                        });
-                        sse.Append("data: ").Append(payload).Append("\n\n");
-                    }
-
-                    sse.Append("data: [DONE]\n\n");
-                    await WriteAsync(context.Response, "text/event-stream", sse.ToString());
+                        id = "chatcmpl-1", @object = "chat.completion.chunk", created = 1, model = "persona-model",
+                        choices = new[] { new { index = 0, delta = new { role = "assistant", content = chunk }, finish_reason = (string?)null } },
+                    });
+                    sse.Append("data: ").Append(payload).Append("\n\n");
                 }
-                else
-                {
-                    context.Response.StatusCode = 404;
-                    context.Response.Close();
-                }
+
+                sse.Append("data: [DONE]\n\n");
+                await WriteAsync(context.Response, "text/event-stream", sse.ToString());
+            }
+            else
+            {
+                context.Response.StatusCode = 404;
             }
         }
 
@@ -137,14 +119,6 @@ public class LlmClientProviderTests
             response.ContentType = contentType;
             response.ContentLength64 = bytes.Length;
             await response.OutputStream.WriteAsync(bytes);
-            response.Close();
-        }
-
-        private static int FreePort()
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
         }
     }
 }

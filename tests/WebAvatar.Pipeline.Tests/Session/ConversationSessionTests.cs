@@ -2,6 +2,7 @@ using Microsoft.Extensions.AI;
 using WebAvatar.Conversation;
 using WebAvatar.Media;
 using WebAvatar.Pipeline.Tests.TestDoubles;
+using WebAvatar.Testing.Doubles;
 
 namespace WebAvatar.Pipeline.Tests.Session;
 
@@ -63,8 +64,13 @@ public class ConversationSessionTests
             Assert.Equal(frames[i - 1].Index + 1, frames[i].Index);
         }
 
+        // Never faster than real time: after a stall the pacer slips instead of bursting, so load can only lengthen the span.
         var span = speech[^1].At - speech[0].At;
-        Assert.InRange(span.TotalMilliseconds, (speech.Count - 1) * 40 * 0.8, (speech.Count - 1) * 40 * 1.5 + 200);
+        Assert.True(span.TotalMilliseconds >= (speech.Count - 1) * 40 * 0.8, $"{speech.Count} speech frames were emitted within {span.TotalMilliseconds:F0} ms");
+
+        // Paced at 40 ms a slot; the median ignores the stalls a loaded machine inflicts (which no wall-clock bound survives).
+        var steps = speech.Skip(1).Zip(speech, (next, previous) => (next.At - previous.At).TotalMilliseconds).Order().ToArray();
+        Assert.InRange(steps[steps.Length / 2], 30, 50);
         Assert.Contains(timings, t => t.Stage == Stage.FirstAudioOut);
         Assert.Equal(0.25, session.EngineMetrics[Speech.PcmAudioContent.RealTimeFactorKey]);
         Assert.Equal(12.0, session.EngineMetrics[Speech.PcmAudioContent.FirstAudioMsKey]);

@@ -1,6 +1,7 @@
 using WebAvatar.Conversation;
 using WebAvatar.Pipeline.Options;
 using WebAvatar.Pipeline.Tests.TestDoubles;
+using WebAvatar.Testing.Doubles;
 
 namespace WebAvatar.Pipeline.Tests.Session;
 

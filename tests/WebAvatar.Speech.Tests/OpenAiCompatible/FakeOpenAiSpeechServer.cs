@@ -1,45 +1,28 @@
 using System.Buffers.Binary;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using WebAvatar.Testing;
 
 namespace WebAvatar.Speech.Tests.OpenAiCompatible;
 
 /// <summary>
-/// A local HTTP server (HttpListener on 127.0.0.1) that speaks the OpenAI audio API: /v1/audio/speech returns a
+/// A local HTTP server (<see cref="LoopbackHttpServer"/>) that speaks the OpenAI audio API: /v1/audio/speech returns a
 /// 440 Hz tone of 40 ms per input character / speed, as pcm (s16le at 24 kHz) or wav (stereo 22050 Hz), either all
 /// at once or chunked in 50 ms pieces with delays; /v1/audio/transcriptions describes the WAV it received.
 /// Input containing "fail" gets a 500 with a JSON error.
 /// </summary>
 public sealed class FakeOpenAiSpeechServer : IDisposable
 {
-    private readonly HttpListener _listener = new();
-    private readonly Task _loop;
+    private readonly LoopbackHttpServer _server;
 
     public FakeOpenAiSpeechServer(bool streamChunked)
     {
         StreamChunked = streamChunked;
-        // A free port can be taken by a parallel test between picking it and binding it: pick again.
-        for (int attempt = 1; ; attempt++)
-        {
-            Root = $"http://127.0.0.1:{FreePort()}";
-            _listener.Prefixes.Clear();
-            _listener.Prefixes.Add(Root + "/");
-            try
-            {
-                _listener.Start();
-                break;
-            }
-            catch (HttpListenerException) when (attempt < 5)
-            {
-            }
-        }
-
-        _loop = Task.Run(LoopAsync);
+        _server = new LoopbackHttpServer(HandleAsync);
     }
 
-    public string Root { get; }
+    public string Root => _server.Root;
 
     public bool StreamChunked { get; }
 
@@ -54,65 +37,25 @@ public sealed class FakeOpenAiSpeechServer : IDisposable
 
     public static short Tone(long index, int rate) => (short)(8000 * Math.Sin(2 * Math.PI * 440 * index / rate));
 
-    public void Dispose()
-    {
-        _listener.Stop();
-        _listener.Close();
-        try
-        {
-            _loop.Wait(TimeSpan.FromSeconds(2));
-        }
-        catch (AggregateException)
-        {
-        }
-    }
-
-    private async Task LoopAsync()
-    {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception) when (!_listener.IsListening)
-            {
-                return;
-            }
-            catch (HttpListenerException)
-            {
-                return;
-            }
-
-            _ = Task.Run(() => HandleAsync(context));
-        }
-    }
+    public void Dispose() => _server.Dispose();
 
     private async Task HandleAsync(HttpListenerContext context)
     {
         var response = context.Response;
-        try
+        LastAuthorization = context.Request.Headers["Authorization"];
+        using var body = new MemoryStream();
+        await context.Request.InputStream.CopyToAsync(body);
+        switch (context.Request.Url!.AbsolutePath)
         {
-            LastAuthorization = context.Request.Headers["Authorization"];
-            using var body = new MemoryStream();
-            await context.Request.InputStream.CopyToAsync(body);
-            switch (context.Request.Url!.AbsolutePath)
-            {
-                case "/v1/audio/speech":
-                    await SpeakAsync(body.ToArray(), response);
-                    break;
-                case "/v1/audio/transcriptions":
-                    await TranscribeAsync(body.ToArray(), response);
-                    break;
-                default:
-                    response.StatusCode = 404;
-                    break;
-            }
-        }
-        finally
-        {
-            response.Close();
+            case "/v1/audio/speech":
+                await SpeakAsync(body.ToArray(), response);
+                break;
+            case "/v1/audio/transcriptions":
+                await TranscribeAsync(body.ToArray(), response);
+                break;
+            default:
+                response.StatusCode = 404;
+                break;
         }
     }
 
@@ -215,12 +158,5 @@ public sealed class FakeOpenAiSpeechServer : IDisposable
         "data"u8.CopyTo(header.AsSpan(36));
         BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(40), dataBytes);
         return header;
-    }
-
-    private static int FreePort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
     }
 }

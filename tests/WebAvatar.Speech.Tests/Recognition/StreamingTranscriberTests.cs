@@ -20,12 +20,7 @@ public class StreamingTranscriberTests
         var (audio, speech) = TwoTurns.Value;
         var clock = new ManualTimeProvider();
         await using var transcriber = Create(GeneratedWhisperModels.SharedRandomRecognizer, SileroOptions(), clock);
-        var run = transcriber.RunAsync(CancellationToken.None);
-
-        Feed(transcriber, audio, clock);
-        transcriber.Complete();
-        await run.WaitAsync(TimeSpan.FromSeconds(60));
-        var events = await ReadAll(transcriber);
+        var events = await TranscribeAllAsync(transcriber, audio, clock);
 
         // Decoding runs beside the VAD, so utterance 1's final may come after utterance 2 starts; per utterance the
         // order is fixed, and finals come in utterance order.
@@ -103,11 +98,7 @@ public class StreamingTranscriberTests
         var vadOptions = new VadOptions { ModelPath = "/nonexistent/silero.onnx" };
         var clock = new ManualTimeProvider();
         await using var transcriber = Create(null, vadOptions, clock, maxSeconds: 2);
-        var run = transcriber.RunAsync(CancellationToken.None);
-        Feed(transcriber, tone, clock);
-        transcriber.Complete();
-        await run.WaitAsync(TimeSpan.FromSeconds(30));
-        var finals = (await ReadAll(transcriber)).OfType<FinalTranscriptEvent>().ToList();
+        var finals = (await TranscribeAllAsync(transcriber, tone, clock)).OfType<FinalTranscriptEvent>().ToList();
 
         Assert.True(finals.Count >= 2, $"{finals.Count} utterances");
         Assert.All(finals, f => Assert.InRange(f.SamplePosition - f.StartSample, 1, 2 * 16_000));
@@ -187,12 +178,7 @@ public class StreamingTranscriberTests
             [SpeechTestAudio.Speak("Good morning."), SpeechTestAudio.Speak("Tell me a joke.")], [0.5, 0.2, 1.0]);
         var clock = new ManualTimeProvider();
         await using var transcriber = Create(GeneratedWhisperModels.SharedRandomRecognizer, SileroOptions(), clock);
-        var run = transcriber.RunAsync(CancellationToken.None);
-
-        Feed(transcriber, audio, clock);
-        transcriber.Complete();
-        await run.WaitAsync(TimeSpan.FromSeconds(60));
-        var events = await ReadAll(transcriber);
+        var events = await TranscribeAllAsync(transcriber, audio, clock);
 
         Assert.Single(events.OfType<SpeechStartedEvent>());
         var final = Assert.Single(events.OfType<FinalTranscriptEvent>());
@@ -216,11 +202,7 @@ public class StreamingTranscriberTests
 
         var clock = new ManualTimeProvider();
         await using var transcriber = Create(null, new VadOptions { ModelPath = "/nonexistent/silero.onnx" }, clock);
-        var run = transcriber.RunAsync(CancellationToken.None);
-        Feed(transcriber, audio, clock);
-        transcriber.Complete();
-        await run.WaitAsync(TimeSpan.FromSeconds(30));
-        var events = await ReadAll(transcriber);
+        var events = await TranscribeAllAsync(transcriber, audio, clock);
 
         Assert.Equal([typeof(SpeechCandidateEvent), typeof(SpeechCandidateRejectedEvent)], events.Select(e => e.GetType()));
         Assert.All(events, e => Assert.Equal(1, e.UtteranceId));
@@ -243,6 +225,16 @@ public class StreamingTranscriberTests
             transcriber.Write(pcm.AsSpan(pos, Math.Min(Chunk, pcm.Length - pos)));
             clock.Advance(TimeSpan.FromMilliseconds(20));
         }
+    }
+
+    /// <summary>Runs the transcriber over all of <paramref name="audio"/> to the end of input; returns every event.</summary>
+    private static async Task<List<TranscriptionEvent>> TranscribeAllAsync(StreamingTranscriber transcriber, float[] audio, ManualTimeProvider clock)
+    {
+        var run = transcriber.RunAsync(CancellationToken.None);
+        Feed(transcriber, audio, clock);
+        transcriber.Complete();
+        await run.WaitAsync(TimeSpan.FromSeconds(60));
+        return await ReadAll(transcriber);
     }
 
     private static async Task<List<TranscriptionEvent>> ReadAll(StreamingTranscriber transcriber)

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 using WebAvatar.Conversation;
 using WebAvatar.Pipeline.Options;
 using WebAvatar.Pipeline.Session;
-using WebAvatar.Pipeline.Tests.TestDoubles;
+using WebAvatar.Testing.Doubles;
 using WebAvatar.Speech.Recognition;
 using WebAvatar.Speech.Vad;
 using WebAvatar.Web.Sessions;

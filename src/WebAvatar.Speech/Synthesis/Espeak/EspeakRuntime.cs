@@ -51,7 +51,11 @@ internal sealed unsafe class EspeakRuntime
     public Task<string[]> PhonemizeAsync(EspeakVoiceInfo voice, IReadOnlyList<string> clauses, CancellationToken cancellationToken) =>
         RunAsync(() => clauses.Select(clause => Phonemize(voice, clause, cancellationToken)).ToArray(), cancellationToken);
 
-    private Task<T> RunAsync<T>(Func<T> work, CancellationToken cancellationToken)
+    /// <summary>
+    /// Queues work for the worker thread (FIFO: the engine is shared one job, i.e. one sentence, at a time).
+    /// Internal rather than private so tests can hold the engine deterministically.
+    /// </summary>
+    internal Task<T> RunAsync<T>(Func<T> work, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var completion = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -4,9 +4,10 @@ using WebAvatar.Pipeline.Llm;
 using WebAvatar.Pipeline.Options;
 using WebAvatar.Pipeline.Session;
 
-namespace WebAvatar.Pipeline.Tests.TestDoubles;
+namespace WebAvatar.Testing.Doubles;
 
-internal static class SessionBuilder
+/// <summary>A conversation session on test boundaries: echo LLM, tone TTS and flat renderer unless given others.</summary>
+public static class SessionBuilder
 {
     public static ConversationSession Create(IChatClient? chat = null, ITextToSpeechClient? tts = null, FlatAvatarRenderer? renderer = null, PipelineOptions? options = null) =>
         new(

@@ -2,10 +2,10 @@ using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 using WebAvatar.Speech;
 
-namespace WebAvatar.Pipeline.Tests.TestDoubles;
+namespace WebAvatar.Testing.Doubles;
 
 /// <summary>Test boundary TTS: 60 ms of tone per character at 22.05 kHz, with one mark per character; records calls.</summary>
-internal sealed class ToneTextToSpeechClient : ITextToSpeechClient
+public sealed class ToneTextToSpeechClient : ITextToSpeechClient
 {
     public const int Rate = 22050;
 

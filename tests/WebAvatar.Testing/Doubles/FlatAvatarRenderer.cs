@@ -3,10 +3,10 @@ using WebAvatar.LipSync;
 using WebAvatar.Media;
 using WebAvatar.Speech;
 
-namespace WebAvatar.Pipeline.Tests.TestDoubles;
+namespace WebAvatar.Testing.Doubles;
 
 /// <summary>Test boundary renderer: flat frames whose brightness encodes idle (10) or speech (200).</summary>
-internal sealed class FlatAvatarRenderer : IAvatarRenderer
+public sealed class FlatAvatarRenderer : IAvatarRenderer
 {
     public string EngineName => "flat";
 

@@ -1,9 +1,9 @@
 using WebAvatar.Media;
 
-namespace WebAvatar.Pipeline.Tests.TestDoubles;
+namespace WebAvatar.Testing.Doubles;
 
 /// <summary>Records what the pacer emitted (index, speaking, first audio sample energy) and disposes frames.</summary>
-internal sealed class CollectingSink : IAvFrameSink
+public sealed class CollectingSink : IAvFrameSink
 {
     private readonly List<(long Index, bool Speaking, string? ReplyId, double Rms, DateTime At)> _frames = [];
 
