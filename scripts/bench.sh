@@ -14,12 +14,12 @@ cd "$ROOT"
 BENCH=(timeout --kill-after=30 3600 dotnet run -c Release --no-build --project tests/WebAvatar.Benchmarks --)
 if [ "${1:-}" = "soak" ]; then
   shift
-  dotnet build src/WebAvatar.Web -c Release --nologo -v q >/dev/null
-  dotnet build tests/WebAvatar.Benchmarks -c Release --nologo -v q >/dev/null
+  dotnet build src/WebAvatar.Web -c Release --nologo -v q -clp:ErrorsOnly
+  dotnet build tests/WebAvatar.Benchmarks -c Release --nologo -v q -clp:ErrorsOnly
   # The soak sets its own deadline (minutes + 5); no outer timeout.
   exec dotnet run -c Release --no-build --project tests/WebAvatar.Benchmarks -- bench soak "$@"
 fi
-dotnet build WebAvatar.sln -c Release --nologo -v q --no-restore >/dev/null
+dotnet build WebAvatar.sln -c Release --nologo -v q --no-restore -clp:ErrorsOnly
 OUT="$ROOT/bench-results"
 mkdir -p "$OUT"
 REPORT="$OUT/latest.md"

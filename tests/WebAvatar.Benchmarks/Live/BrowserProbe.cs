@@ -1,4 +1,5 @@
 using System.Text.Json;
+using WebAvatar.Testing;
 
 namespace WebAvatar.Benchmarks.Live;
 
@@ -9,26 +10,16 @@ namespace WebAvatar.Benchmarks.Live;
 /// </summary>
 internal sealed class BrowserProbe
 {
-    private const string Install = """
+    private const string Install = $$"""
         async () => {
           if (window.__bench) return;
           const pc = avatarPage.controller().pc;
           const ctx = new AudioContext();
           await ctx.resume();
-          const analyser = (track) => {
-            const a = ctx.createAnalyser(); a.fftSize = 256;
-            ctx.createMediaStreamSource(new MediaStream([track])).connect(a);
-            return a;
-          };
-          const remoteTrack = pc.getReceivers().find(r => r.track && r.track.kind === 'audio').track;
-          const micSender = pc.getSenders().find(s => s.track && s.track.kind === 'audio');
-          const remote = analyser(remoteTrack);
-          const mic = micSender ? analyser(micSender.track) : null;
-          const buf = new Float32Array(256);
-          const rms = (a) => { if (!a) return 0; a.getFloatTimeDomainData(buf); let s = 0; for (const v of buf) s += v * v; return Math.sqrt(s / buf.length); };
+          const meters = {{BrowserAudioMeters.Factory}}(ctx, pc);
           const clock = () => performance.timeOrigin + performance.now();
           const B = window.__bench = { audio: [], frames: [] };
-          B.timer = setInterval(() => B.audio.push([clock(), rms(mic), rms(remote)]), 5);
+          B.timer = setInterval(() => B.audio.push([clock(), meters.mic(), meters.avatar()]), 5);
           const video = document.getElementById('avatar-video');
           const size = 96, grid = 8, cell = size / grid;
           const canvas = document.createElement('canvas'); canvas.width = size; canvas.height = size;

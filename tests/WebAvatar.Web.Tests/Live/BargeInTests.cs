@@ -12,26 +12,18 @@ namespace WebAvatar.Web.Tests.Live;
 /// </summary>
 public class BargeInTests
 {
-    private const string Monitor = """
+    private const string Monitor = $$"""
         async () => {
           const pc = avatarPage.controller().pc;
           const ctx = new AudioContext();
           await ctx.resume();
-          const analyser = (track) => {
-            const a = ctx.createAnalyser(); a.fftSize = 256;
-            ctx.createMediaStreamSource(new MediaStream([track])).connect(a);
-            return a;
-          };
-          const remote = analyser(pc.getReceivers().find(r => r.track && r.track.kind === 'audio').track);
-          const mic = analyser(pc.getSenders().find(s => s.track && s.track.kind === 'audio').track);
-          const buf = new Float32Array(256);
-          const rms = (a) => { a.getFloatTimeDomainData(buf); let s = 0; for (const v of buf) s += v * v; return Math.sqrt(s / buf.length); };
+          const meters = {{BrowserAudioMeters.Factory}}(ctx, pc);
           const log = [];
           const t0 = performance.now();
           const samples = await new Promise(resolve => {
             const timer = setInterval(() => {
               const t = performance.now() - t0;
-              log.push([t, rms(mic), rms(remote)]);
+              log.push([t, meters.mic(), meters.avatar()]);
               if (t > 9000) { clearInterval(timer); resolve(log); }
             }, 5);
           });
