@@ -4,6 +4,7 @@
 #   ./scripts/bench.sh                 -> bench-results/latest.md (printed too), plus live.md, cycles.md, concurrency.md
 #   BENCH_QUICK=1 ./scripts/bench.sh   fewer runs/cycles/sessions and no real-size Wav2Lip model (minutes, not half an hour)
 #   ./scripts/bench.sh components     only the component benchmarks; the report reuses the last live results
+#   ./scripts/bench.sh report         only reassembles latest.md from the last results (after rerunning one bench)
 #   ./scripts/bench.sh soak [--minutes 60] [--interval 10]
 #                                      one session for an hour: A/V offset drift -> bench-results/soak-*.{csv,md}
 # Not part of CI: figures depend on the machine; commit the reports with the commit that produced them.
@@ -55,7 +56,7 @@ live_bench() {
 # `scripts/bench.sh components` reruns only these and reassembles the report from the last live results.
 COMPONENTS="$OUT/components.md"
 PHASE=${1:-all}
-{
+[ "$PHASE" = "report" ] || {
   echo "# Component benchmarks"
   echo
   for spec in "tts 5" "lipsync 500" "encode 10 512" "whisper tiny,base 5 24" "webrtc-send"; do
@@ -83,7 +84,7 @@ PHASE=${1:-all}
   echo '```'
 } >"$COMPONENTS"
 
-if [ "$PHASE" != "components" ]; then
+if [ "$PHASE" = "all" ]; then
   live_bench live "${LIVE[@]}"
   live_bench cycles "${CYCLES[@]}"
   live_bench concurrency "${CONCURRENCY[@]}"

@@ -123,7 +123,7 @@ internal static class ConcurrencyBench
         {
             await page.GotoAsync(baseAddress.ToString());
             var error = page.Locator("#session-error");
-            await Assertions.Expect(error).ToContainTextAsync("live sessions", new() { Timeout = 30_000 });
+            await Assertions.Expect(error).ToContainTextAsync("The avatar is busy", new() { Timeout = 30_000 });
             return (await error.InnerTextAsync()).Trim();
         }
         catch (Exception ex) when (ex is PlaywrightException or TimeoutException)
