@@ -88,8 +88,6 @@ public sealed partial class ConversationSession : IAsyncDisposable
 
     public ConversationState State => _state;
 
-    public DateTimeOffset ClockOrigin => _pacer.ClockOrigin;
-
     public IReadOnlyCollection<TranscriptEntry> Transcript => _transcript.ToArray();
 
     public event Action<TranscriptEntry>? TranscriptUpdated;

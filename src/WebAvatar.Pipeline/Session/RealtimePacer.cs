@@ -29,7 +29,6 @@ public sealed partial class RealtimePacer : IAsyncDisposable
     private long _nextIndex;
     private long _holdUntil;
     private long _slippedTicks;
-    private DateTimeOffset _startedAt;
 
     public RealtimePacer(
         ChannelReader<AvFrame> speech,
@@ -57,9 +56,6 @@ public sealed partial class RealtimePacer : IAsyncDisposable
 
     /// <summary>The slot the next emitted frame will take.</summary>
     public long NextIndex => Interlocked.Read(ref _nextIndex);
-
-    /// <summary>Wall-clock instant of slot 0 (pts 0), moved on by <see cref="Slipped"/>.</summary>
-    public DateTimeOffset ClockOrigin => _startedAt + Slipped;
 
     /// <summary>Stalls: slots that came more than two slots after their time, each making the clock slip.</summary>
     public long LateFrames { get; private set; }
@@ -95,7 +91,6 @@ public sealed partial class RealtimePacer : IAsyncDisposable
             return;
         }
 
-        _startedAt = DateTimeOffset.UtcNow;
         // A thread of its own, not the thread pool: at the start of a reply the pool is busy with TTS and rendering
         // bursts, and a pool continuation after Task.Delay then woke 80-300 ms late, which Chrome's audio jitter
         // buffer answered by growing to 150-300 ms for the rest of the reply (barge-in and first audio pay for it).
