@@ -310,6 +310,7 @@ public sealed class StreamingTranscriber : IAudioInputSink, IAsyncDisposable
         var cancel = new CancellationTokenSource();
         var decode = DecodeUtterance(_recognizer, length, token, cancel.Token);
         _speculative = new SpeculativeFinal(_utteranceId, _utteranceStart, end, decode, cancel);
+        _lastDecode = decode;
     }
 
     private void DiscardSpeculativeFinal()
@@ -397,7 +398,8 @@ public sealed class StreamingTranscriber : IAudioInputSink, IAsyncDisposable
 
     /// <summary>
     /// Decodes a pooled copy of the utterance's first <paramref name="length"/> samples (zeros past what was heard) on the
-    /// thread pool, after the previous decode so decodes never overlap; the decode becomes the last one. Called on the VAD loop.
+    /// thread pool, after the previous decode (<c>_lastDecode</c>, which the caller then replaces) so decodes never overlap.
+    /// Called on the VAD loop.
     /// </summary>
     private Task<WhisperTranscription> DecodeUtterance(WhisperRecognizer recognizer, int length, CancellationToken token, CancellationToken discard = default)
     {
@@ -407,7 +409,7 @@ public sealed class StreamingTranscriber : IAudioInputSink, IAsyncDisposable
         audio.AsSpan(heard, length - heard).Clear();
         var previous = _lastDecode;
         Interlocked.Increment(ref _decodesInFlight);
-        var decode = Task.Run(
+        return Task.Run(
             async () =>
             {
                 try
@@ -424,8 +426,6 @@ public sealed class StreamingTranscriber : IAudioInputSink, IAsyncDisposable
                 }
             },
             CancellationToken.None);
-        _lastDecode = decode;
-        return decode;
     }
 
     private async Task WaitForDecodesAsync()
