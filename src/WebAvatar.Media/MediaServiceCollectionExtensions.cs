@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using WebAvatar.Media.Codecs.Av;
-using WebAvatar.Media.Rtmp;
 using WebAvatar.Media.Session;
 
 namespace WebAvatar.Media;
@@ -11,7 +10,7 @@ namespace WebAvatar.Media;
 public static class MediaServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the per-session encoder factory and the RTMP mirror manager, with <see cref="MediaOptions"/> bound from
+    /// Registers the factory of each session's encoder and RTMP mirrors, with <see cref="MediaOptions"/> bound from
     /// the "Media" section and validated at start (including the libavcodec 59 / libavutil 57 version check).
     /// </summary>
     public static IServiceCollection AddMedia(this IServiceCollection services)
@@ -24,11 +23,6 @@ public static class MediaServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new SessionMediaEncoderFactory(
             sp.GetRequiredService<IOptions<MediaOptions>>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<ILoggerFactory>()));
-        services.TryAddSingleton(sp => new RtmpMirrorManager(
-            sp.GetRequiredService<SessionMediaEncoderFactory>(),
-            sp.GetRequiredService<IOptions<MediaOptions>>(),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetService<ILoggerFactory>()));
         return services;
     }
 

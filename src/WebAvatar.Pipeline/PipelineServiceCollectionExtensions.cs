@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using WebAvatar.Pipeline.Live;
 using WebAvatar.Pipeline.Llm;
 using WebAvatar.Pipeline.Options;
 using WebAvatar.Pipeline.Session;
@@ -15,6 +17,18 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton<ChatClientFactory>();
         services.AddSingleton<LlmClientProvider>();
         services.AddSingleton<ConversationSessionFactory>();
+        return services;
+    }
+
+    /// <summary>
+    /// Live sessions: the one <see cref="SessionRegistry"/> (admission, leases, grace; options "Sessions"). Needs AddPipeline,
+    /// AddMedia and AddSpeechRecognition, and an <see cref="ISessionProfileResolver"/> from the app.
+    /// </summary>
+    public static IServiceCollection AddLiveSessions(this IServiceCollection services)
+    {
+        services.AddOptions<SessionOptions>().BindConfiguration(SessionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<SessionRegistry>();
         return services;
     }
 }

@@ -2,10 +2,14 @@ using WebAvatar.Media;
 
 namespace WebAvatar.Transport.WebRtc;
 
-/// <summary>What a session id stands for: the encoded output to send and where the microphone goes.</summary>
+/// <summary>What a session id stands for: the encoded output to send, where the microphone goes, and who keeps track of peers.</summary>
 /// <param name="Media">The session's encoded audio/video (encoded once, shared by every peer).</param>
 /// <param name="Microphone">Receives the browser's decoded microphone (16 kHz mono); null ignores the mic.</param>
-public sealed record WebRtcSessionBinding(IEncodedMediaSource Media, IAudioInputSink? Microphone);
+/// <param name="Attach">
+/// Called with each new peer; the session keeps it (it holds the session alive while fresh, and is closed when the session
+/// ends). The returned handle is disposed when the peer closes. Null attaches nothing.
+/// </param>
+public sealed record WebRtcSessionBinding(IEncodedMediaSource Media, IAudioInputSink? Microphone, Func<IMediaViewer, IDisposable>? Attach = null);
 
 /// <summary>Implemented by the app: resolves a session id from the signalling URL.</summary>
 public interface IWebRtcSessionProvider

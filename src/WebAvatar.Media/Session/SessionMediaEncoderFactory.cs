@@ -1,35 +1,23 @@
-using System.Collections.Concurrent;
-using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using WebAvatar.Media.Rtmp;
 
 namespace WebAvatar.Media.Session;
 
 /// <summary>
-/// Creates the one <see cref="SessionMediaEncoder"/> of each session and finds it again by session id
-/// (the RTMP mirror manager and transports look it up). An encoder leaves the registry when disposed.
+/// Makes a session's media parts from the configured settings: its one <see cref="SessionMediaEncoder"/> and the set of
+/// RTMP mirrors over it. Keeps no references: the session that asked owns and disposes what it got. Thread-safe.
 /// </summary>
 public sealed class SessionMediaEncoderFactory(IOptions<MediaOptions> options, TimeProvider timeProvider, ILoggerFactory? loggerFactory = null)
 {
-    private readonly ConcurrentDictionary<string, SessionMediaEncoder> _encoders = new(StringComparer.Ordinal);
     private readonly ILoggerFactory _loggers = loggerFactory ?? NullLoggerFactory.Instance;
 
-    public IReadOnlyCollection<string> SessionIds => _encoders.Keys.ToArray();
+    /// <summary>Creates the session's encoder; the caller owns it and disposes it when the session ends.</summary>
+    public SessionMediaEncoder Create(string sessionId) =>
+        new(sessionId, SessionEncoderSettings.From(options.Value), timeProvider, _loggers.CreateLogger<SessionMediaEncoder>());
 
-    /// <summary>Creates the session's encoder. The caller (the session) owns it and disposes it when the session ends.</summary>
-    public SessionMediaEncoder Create(string sessionId)
-    {
-        var encoder = new SessionMediaEncoder(sessionId, SessionEncoderSettings.From(options.Value), timeProvider, _loggers.CreateLogger<SessionMediaEncoder>());
-        if (!_encoders.TryAdd(sessionId, encoder))
-        {
-            encoder.Dispose();
-            throw new InvalidOperationException($"Session '{sessionId}' already has an encoder; dispose it before creating another.");
-        }
-
-        encoder.Disposed += e => _encoders.TryRemove(new KeyValuePair<string, SessionMediaEncoder>(e.SessionId, e));
-        return encoder;
-    }
-
-    public bool TryGet(string sessionId, [NotNullWhen(true)] out SessionMediaEncoder? encoder) => _encoders.TryGetValue(sessionId, out encoder);
+    /// <summary>Creates the (empty) set of RTMP mirrors over <paramref name="source"/>; the caller owns and disposes it.</summary>
+    public RtmpMirrorSet CreateMirrors(IEncodedMediaSource source) =>
+        new(source, RtmpMirrorSettings.From(options.Value), timeProvider, _loggers);
 }

@@ -31,10 +31,8 @@ public sealed partial class ConversationSession : IAsyncDisposable
     private readonly CancellationTokenSource _lifetime = new();
     private readonly List<ChatMessage> _history = [];
     private readonly ConcurrentQueue<TranscriptEntry> _transcript = new();
-    private readonly object _replyLock = new();
     private readonly ConcurrentDictionary<string, double> _engineMetrics = new();
-    private ActiveReply? _current;
-    private ConversationState _state = ConversationState.Listening;
+    private readonly ReplyLifecycle _lifecycle = new();
     private int _replyCounter;
 
     public ConversationSession(
@@ -62,6 +60,7 @@ public sealed partial class ConversationSession : IAsyncDisposable
         _pacer.FrameEmitted += OnFrameEmitted;
         _pacer.IdleSlot += OnIdleSlot;
         _pacer.HoldExpired += () => LogPauseExpired(_logger, Id, _options.MaxSpeechPauseMs);
+        _lifecycle.StateChanged += state => StateChanged?.Invoke(state);
         if (!string.IsNullOrWhiteSpace(llmOptions.SystemPrompt))
         {
             _history.Add(new ChatMessage(ChatRole.System, llmOptions.SystemPrompt));
@@ -86,7 +85,7 @@ public sealed partial class ConversationSession : IAsyncDisposable
 
     public int Height => _renderer.Height;
 
-    public ConversationState State => _state;
+    public ConversationState State => _lifecycle.State;
 
     public IReadOnlyCollection<TranscriptEntry> Transcript => _transcript.ToArray();
 
@@ -125,6 +124,9 @@ public sealed partial class ConversationSession : IAsyncDisposable
         return StartReply(text, useLlm: true, alreadyElapsed);
     }
 
+    /// <summary>Throws <see cref="ArgumentException"/> (with a message for people) for text no reply would accept.</summary>
+    public void ValidateInput(string? text) => InputValidator.Validate(text, _options.MaxInputChars);
+
     /// <summary>Shows what the user is saying while they still speak (a partial ASR result).</summary>
     public void ShowUserPartial(string utteranceId, string text) =>
         AddTranscript(new TranscriptEntry(utteranceId, TranscriptRole.User, text, false, DateTimeOffset.UtcNow));
@@ -147,7 +149,7 @@ public sealed partial class ConversationSession : IAsyncDisposable
     /// </summary>
     public bool PauseSpeech()
     {
-        if (_state != ConversationState.Speaking || _current is null)
+        if (_lifecycle.State != ConversationState.Speaking)
         {
             return false;
         }
@@ -171,10 +173,7 @@ public sealed partial class ConversationSession : IAsyncDisposable
     public void Interrupt()
     {
         _pacer.Release();
-        if (CancelCurrentReply())
-        {
-            SetState(ConversationState.Listening);
-        }
+        Cancel(_lifecycle.Interrupt());
     }
 
     /// <summary>Drops the chat history (keeps the system prompt).</summary>
@@ -190,53 +189,46 @@ public sealed partial class ConversationSession : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        Interrupt();
+        if (_lifetime.IsCancellationRequested)
+        {
+            return;
+        }
+
+        _pacer.Release();
+        Cancel(_lifecycle.Stop());
         await _lifetime.CancelAsync().ConfigureAwait(false);
         await _pacer.DisposeAsync().ConfigureAwait(false);
         Microphone.Complete();
         Flush();
         _renderer.Dispose();
         _lifetime.Dispose();
-        SetState(ConversationState.Stopped);
     }
 
-    /// <summary>Cancels the running reply's token and flushes the frame queue; false when nothing was running.</summary>
-    private bool CancelCurrentReply()
+    /// <summary>Cancels a reply the state machine gave up (its single token) and flushes the frame queue. Null is a no-op.</summary>
+    private void Cancel(ActiveReply? reply)
     {
-        ActiveReply? reply;
-        lock (_replyLock)
-        {
-            reply = _current;
-            _current = null;
-        }
-
         if (reply is null)
         {
-            return false;
+            return;
         }
 
         reply.Context.Cancel();
         Flush();
         reply.MarkSpoken();
         LogInterrupted(_logger, Id, reply.Context.ReplyId);
-        return true;
     }
 
     private ReplyHandle StartReply(string text, bool useLlm, TimeSpan alreadyElapsed)
     {
         ObjectDisposedException.ThrowIf(_lifetime.IsCancellationRequested, this);
 
-        // A new turn replaces the running one without passing through Listening.
-        CancelCurrentReply();
-        _pacer.Release();
         var replyId = $"{Id}-r{Interlocked.Increment(ref _replyCounter)}";
         var context = new ReplyContext(replyId, OnStageMeasured, alreadyElapsed);
-        var reply = new ActiveReply(context);
-        lock (_replyLock)
-        {
-            _current = reply;
-        }
+        var reply = new ActiveReply(context, useLlm);
 
+        // A new turn replaces the running one without passing through Listening.
+        _pacer.Release();
+        Cancel(_lifecycle.Begin(reply));
         AddTranscript(new TranscriptEntry(replyId, useLlm ? TranscriptRole.User : TranscriptRole.System, text, true, DateTimeOffset.UtcNow));
         if (alreadyElapsed > TimeSpan.Zero)
         {
@@ -245,7 +237,6 @@ public sealed partial class ConversationSession : IAsyncDisposable
             context.Mark(Stage.AsrFinal);
         }
 
-        SetState(useLlm ? ConversationState.Thinking : ConversationState.Speaking);
         var rendered = Task.Run(() => RunReplyAsync(reply, text, useLlm));
         return new ReplyHandle(replyId, rendered, reply.Spoken);
     }
@@ -263,7 +254,7 @@ public sealed partial class ConversationSession : IAsyncDisposable
                 ? new LlmStage(_chat, _options.MinSegmentChars).RunAsync(Conversation(text), segments.Writer, context, partial => AddAvatarText(context.ReplyId, partial, false))
                 : WriteSegmentsAsync(text, segments.Writer, context.Token);
             var speaking = speech.RunAsync(segments.Reader, clips.Writer, context);
-            var rendering = render.RunAsync(clips.Reader, _frames.Writer, context, () => _pacer.NextIndex + _frames.Reader.Count, _ => SetState(ConversationState.Speaking));
+            var rendering = render.RunAsync(clips.Reader, _frames.Writer, context, () => _pacer.NextIndex + _frames.Reader.Count, _ => _lifecycle.ClipStarted(reply));
             var all = Task.WhenAll(producer, speaking, rendering);
             await all.ConfigureAwait(false);
             var replyText = await producer.ConfigureAwait(false);
@@ -282,16 +273,12 @@ public sealed partial class ConversationSession : IAsyncDisposable
             LogReplyFailed(_logger, ex, Id, context.ReplyId);
             AddTranscript(new TranscriptEntry(context.ReplyId, TranscriptRole.System, "Error: " + message, true, DateTimeOffset.UtcNow));
             ErrorRaised?.Invoke(message);
-            lock (_replyLock)
+            if (_lifecycle.Fail(reply))
             {
-                if (_current == reply)
-                {
-                    _current = null;
-                }
+                Flush();
             }
 
             reply.MarkSpoken();
-            SetState(ConversationState.Listening);
             throw;
         }
         finally
@@ -362,7 +349,7 @@ public sealed partial class ConversationSession : IAsyncDisposable
 
     private bool IsCurrent(AvFrame frame)
     {
-        var current = _current;
+        var current = _lifecycle.Current;
         return current is not null && frame.ReplyId == current.Context.ReplyId && !current.Context.IsCancelled;
     }
 
@@ -381,7 +368,7 @@ public sealed partial class ConversationSession : IAsyncDisposable
 
     private void OnFrameEmitted(AvFrame frame)
     {
-        if (frame.Speaking && _current is { } reply && frame.ReplyId == reply.Context.ReplyId)
+        if (frame.Speaking && _lifecycle.Current is { } reply && frame.ReplyId == reply.Context.ReplyId)
         {
             reply.Context.Mark(Stage.FirstAudioOut);
         }
@@ -391,21 +378,12 @@ public sealed partial class ConversationSession : IAsyncDisposable
 
     private void OnIdleSlot(long index)
     {
-        // The reply is over once everything is rendered and the pacer found nothing left to play.
-        var reply = _current;
-        if (reply is not null && reply.IsRendered && _frames.Reader.Count == 0)
+        // The reply is over once everything is rendered and the pacer found nothing left to play. The state machine
+        // re-checks under its lock that this reply is still the current one: a reply begun meanwhile stays untouched.
+        if (_lifecycle.Current is { IsRendered: true } reply && _lifecycle.Finished(reply, () => _frames.Reader.Count == 0))
         {
-            lock (_replyLock)
-            {
-                if (_current == reply)
-                {
-                    _current = null;
-                }
-            }
-
             _pacer.Release();
             reply.MarkSpoken();
-            SetState(ConversationState.Listening);
         }
     }
 
@@ -429,17 +407,6 @@ public sealed partial class ConversationSession : IAsyncDisposable
         StageMeasured?.Invoke(timing);
     }
 
-    private void SetState(ConversationState state)
-    {
-        if (_state == state)
-        {
-            return;
-        }
-
-        _state = state;
-        StateChanged?.Invoke(state);
-    }
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Reply {ReplyId}: {Stage} at {Milliseconds:F0} ms")]
     private static partial void LogStage(ILogger logger, string replyId, Stage stage, double milliseconds);
 
@@ -457,20 +424,4 @@ public sealed partial class ConversationSession : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId}: reply {ReplyId} failed")]
     private static partial void LogReplyFailed(ILogger logger, Exception ex, string sessionId, string replyId);
-
-    private sealed class ActiveReply(ReplyContext context)
-    {
-        private readonly TaskCompletionSource _spoken = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private volatile bool _rendered;
-
-        public ReplyContext Context { get; } = context;
-
-        public Task Spoken => _spoken.Task;
-
-        public bool IsRendered => _rendered;
-
-        public void MarkRendered() => _rendered = true;
-
-        public void MarkSpoken() => _spoken.TrySetResult();
-    }
 }

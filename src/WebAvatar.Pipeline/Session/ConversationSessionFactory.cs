@@ -3,7 +3,9 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using WebAvatar.LipSync;
 using WebAvatar.Pipeline.Llm;
+using WebAvatar.Pipeline.Live;
 using WebAvatar.Pipeline.Options;
+using WebAvatar.Sessions;
 
 namespace WebAvatar.Pipeline.Session;
 
@@ -16,30 +18,23 @@ public sealed class ConversationSessionFactory(
     IOptions<LlmOptions> llmOptions,
     ILoggerFactory loggers)
 {
-    /// <param name="systemPrompt">A persona's prompt; null or empty keeps Llm:SystemPrompt.</param>
-    /// <param name="llmEndpoint">A persona's own OpenAI-compatible/Ollama endpoint; null or empty uses the app's LLM.</param>
-    /// <param name="llmModel">The model at <paramref name="llmEndpoint"/>.</param>
-    public async Task<ConversationSession> CreateAsync(
-        string avatarPath,
-        string lipSyncEngine,
-        TextToSpeechOptions voice,
-        CancellationToken cancellationToken,
-        string? systemPrompt = null,
-        string? llmEndpoint = null,
-        string? llmModel = null)
+    /// <summary>A conversation for <paramref name="profile"/>; <see cref="SessionMode.Echo"/> repeats the user instead of asking the LLM.</summary>
+    public async Task<ConversationSession> CreateAsync(SessionProfile profile, SessionMode mode, CancellationToken cancellationToken)
     {
-        var (client, status) = await llm.GetAsync(llmEndpoint, llmModel, cancellationToken).ConfigureAwait(false);
-        var factory = SelectRenderer(lipSyncEngine);
-        var renderer = await factory.CreateAsync(avatarPath, cancellationToken).ConfigureAwait(false);
+        var (client, status) = mode == SessionMode.Echo
+            ? (new EchoChatClient(), new LlmStatus(EchoChatClient.ProviderName, string.Empty, true, "echo mode requested for this session"))
+            : await llm.GetAsync(profile.LlmEndpoint, profile.LlmModel, cancellationToken).ConfigureAwait(false);
+        var factory = SelectRenderer(profile.LipSyncEngine);
+        var renderer = await factory.CreateAsync(profile.AvatarPath, cancellationToken).ConfigureAwait(false);
         var id = Guid.NewGuid().ToString("N")[..12];
         var llmSettings = llmOptions.Value;
-        if (!string.IsNullOrWhiteSpace(systemPrompt))
+        if (!string.IsNullOrWhiteSpace(profile.SystemPrompt))
         {
             llmSettings = llmSettings.Clone();
-            llmSettings.SystemPrompt = systemPrompt;
+            llmSettings.SystemPrompt = profile.SystemPrompt;
         }
 
-        return new ConversationSession(id, client, status, tts, voice, renderer, options.Value, llmSettings, loggers.CreateLogger<ConversationSession>());
+        return new ConversationSession(id, client, status, tts, profile.Voice, renderer, options.Value, llmSettings, loggers.CreateLogger<ConversationSession>());
     }
 
     /// <summary>"auto" picks the first available engine in registration order (model-based engines register first).</summary>

@@ -26,7 +26,7 @@ namespace WebAvatar.Transport.WebRtc.Peers;
 /// end of the media source, and releases everything it owns (threads end, timers stop, subscription disposed).
 /// A failure here never reaches other peers.
 /// </summary>
-public sealed class WebRtcPeer : IUdpMediaEndpoint, IRtcpFeedbackHandler
+public sealed class WebRtcPeer : IUdpMediaEndpoint, IRtcpFeedbackHandler, IMediaViewer
 {
     private const int MaxBufferedEarlyPackets = 64;
     private const int SubscriptionCapacity = 256;
@@ -56,6 +56,8 @@ public sealed class WebRtcPeer : IUdpMediaEndpoint, IRtcpFeedbackHandler
     private Thread? _dtlsThread;
     private IEncodedMediaSubscription? _subscription;
     private long _lastConsentTicks;
+    private long _lastHeardTicks = Environment.TickCount64;
+    private readonly TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _lastKeyFrameRequestTicks = long.MinValue / 2;
     private int _started;
     private int _closed;
@@ -135,6 +137,15 @@ public sealed class WebRtcPeer : IUdpMediaEndpoint, IRtcpFeedbackHandler
     /// <summary>Raised once, on whichever thread closes the peer.</summary>
     public event Action<WebRtcPeer>? Closed;
 
+    string IMediaViewer.Transport => "webrtc";
+
+    /// <summary>Time since the last valid ICE check or authenticated SRTP/SRTCP packet (Chrome sends RTCP about every second).</summary>
+    public TimeSpan SinceLastHeard => TimeSpan.FromMilliseconds(Environment.TickCount64 - Volatile.Read(ref _lastHeardTicks));
+
+    Task IMediaViewer.Connected => _connected.Task;
+
+    void IMediaViewer.Close(string reason) => Close(reason);
+
     /// <summary>Raised once when media starts flowing.</summary>
     public event Action<WebRtcPeer>? Connected;
 
@@ -196,6 +207,7 @@ public sealed class WebRtcPeer : IUdpMediaEndpoint, IRtcpFeedbackHandler
 
         var endPoint = _transport.ToEndPoint(source);
         Volatile.Write(ref _lastConsentTicks, Environment.TickCount64);
+        Volatile.Write(ref _lastHeardTicks, Environment.TickCount64);
         if (_remote is null || (useCandidate && !_remote.Equals(source)))
         {
             var copy = new SocketAddress(source.Family, source.Size);
@@ -412,6 +424,7 @@ public sealed class WebRtcPeer : IUdpMediaEndpoint, IRtcpFeedbackHandler
             return;
         }
 
+        _connected.TrySetResult();
         Connected?.Invoke(this);
     }
 
@@ -502,6 +515,7 @@ public sealed class WebRtcPeer : IUdpMediaEndpoint, IRtcpFeedbackHandler
                 return;
             }
 
+            Volatile.Write(ref _lastHeardTicks, Environment.TickCount64);
             RtcpReader.Read(buffer[..length], this);
             return;
         }
@@ -513,6 +527,7 @@ public sealed class WebRtcPeer : IUdpMediaEndpoint, IRtcpFeedbackHandler
             return;
         }
 
+        Volatile.Write(ref _lastHeardTicks, Environment.TickCount64);
         int header = SrtpContext.RtpHeaderLength(buffer[..rtpLength]);
         var microphone = _microphone;
         if (header > 0 && microphone is not null)

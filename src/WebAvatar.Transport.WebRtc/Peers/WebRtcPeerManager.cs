@@ -72,6 +72,12 @@ public sealed class WebRtcPeerManager : IDisposable
 
         var peer = new WebRtcPeer(sessionId, negotiation, binding, _transport, _certificate, _options, _loggerFactory.CreateLogger<WebRtcPeer>());
         string answer = SdpAnswerBuilder.Build(negotiation, peer.Describe(_cname));
+        var attachment = binding.Attach?.Invoke(peer);
+        if (attachment is not null)
+        {
+            peer.Closed += _ => attachment.Dispose();
+        }
+
         peer.Closed += OnPeerClosed;
         _peers[peer.Id] = peer;
         _transport.Register(peer);

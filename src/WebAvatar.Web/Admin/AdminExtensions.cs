@@ -35,7 +35,6 @@ public static class AdminExtensions
         services.AddSingleton<AvatarProcessingQueue>();
         services.AddSingleton<AvatarImporter>();
         services.AddSingleton<AvatarLibrary>();
-        services.AddSingleton<IDefaultAvatarProvider, DefaultAvatarProvider>();
         services.AddSingleton<Wav2LipAvatarPreparer>(); // needs AddWav2Lip (AvatarPreprocessor)
         services.AddHostedService<AvatarProcessor>();
 
@@ -43,13 +42,12 @@ public static class AdminExtensions
         services.AddSingleton<VoicePreviewService>();
 
         services.AddSingleton<StreamTargetStore>();
-        // The media layer's RTMP mirror when it is registered (AddMedia), otherwise a clear "not installed".
-        services.AddSingleton<IStreamMirrorController>(sp => sp.GetService<Media.Rtmp.RtmpMirrorManager>() is { } mirrors
-            ? new RtmpStreamMirrorController(mirrors)
+        // The sessions' RTMP mirrors when live sessions are registered (AddLiveSessions), otherwise a clear "not installed".
+        services.AddSingleton<IStreamMirrorController>(sp => sp.GetService<Pipeline.Live.SessionRegistry>() is { } sessions
+            ? new RtmpStreamMirrorController(sessions)
             : new UnavailableStreamMirrorController());
 
         services.AddSingleton<LiveSessionMonitor>();
-        services.AddHostedService(sp => sp.GetRequiredService<LiveSessionMonitor>());
         services.AddSingleton<ChatHistoryStore>();
         services.AddHostedService(sp => sp.GetRequiredService<ChatHistoryStore>());
         return builder;

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 using WebAvatar.LipSync;
 using WebAvatar.Pipeline.Llm;
 using WebAvatar.Pipeline.Session;
-using WebAvatar.Web.Sessions;
+using WebAvatar.Pipeline.Live;
 
 namespace WebAvatar.Web.Health;
 
@@ -13,8 +13,7 @@ public sealed class EngineCatalog(
     ITextToSpeechClient tts,
     ConversationSessionFactory sessions,
     IEnumerable<IAvatarRendererFactory> renderers,
-    AvatarSessionManager manager,
-    IOptions<LiveSessionOptions> sessionOptions,
+    SessionRegistry sessionRegistry,
     Speech.Vad.VoiceActivityDetectorFactory vad,
     Speech.Recognition.WhisperEngine whisper,
     IConfiguration configuration)
@@ -61,7 +60,7 @@ public sealed class EngineCatalog(
         var avatar = AppPaths.Resolve(configuration["Avatar:Path"] ?? string.Empty);
         engines.Add(new EngineStatus("Avatar", Path.GetFileName(avatar), File.Exists(avatar), File.Exists(avatar) ? avatar : "missing: " + avatar));
 
-        return new HealthReport(engines, models, modelsFolder, manager.Sessions.Count, sessionOptions.Value.EffectiveMaxSessions);
+        return new HealthReport(engines, models, modelsFolder, sessionRegistry.Count, sessionRegistry.Capacity);
     }
 
     private static List<ModelFile> FindModels(string folder)

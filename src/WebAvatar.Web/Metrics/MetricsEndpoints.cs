@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using WebAvatar.Transport.WebRtc.Peers;
 using WebAvatar.Web.Admin.Live;
+using WebAvatar.Pipeline.Live;
 
 namespace WebAvatar.Web.Metrics;
 

@@ -1,3 +1,5 @@
+using WebAvatar.Testing.Doubles;
+using WebAvatar.Pipeline.Live;
 using Bunit;
 using Bunit.TestDoubles;
 using Microsoft.AspNetCore.Components;
@@ -35,8 +37,7 @@ public sealed class AdminComponentTests : BunitContext, IAsyncLifetime
         Services.AddSingleton(_db.Services.GetRequiredService<StreamTargetStore>());
         Services.AddSingleton(_db.Services.GetRequiredService<AvatarLibrary>());
         Services.AddSingleton<IStreamMirrorController, UnavailableStreamMirrorController>();
-        var manager = new AvatarSessionManager(null!, null!, null!, null!, new ConfigurationBuilder().Build(), Options.Create(new LiveSessionOptions()), NullLogger<AvatarSessionManager>.Instance);
-        Services.AddSingleton(new LiveSessionMonitor(manager));
+        Services.AddSingleton(new LiveSessionMonitor(SessionRegistryFactory.Create()));
     }
 
     async Task IAsyncLifetime.DisposeAsync()

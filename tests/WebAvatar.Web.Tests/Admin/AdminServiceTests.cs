@@ -90,8 +90,7 @@ public class AdminServiceTests
     public async Task Default_avatar_is_exclusive_and_reaches_the_provider_with_its_voice()
     {
         await using var db = await TestDatabase.CreateAsync(s => s
-            .AddSingleton<AvatarFiles>().AddSingleton<AvatarProgressTracker>().AddSingleton<AvatarLibrary>()
-            .AddSingleton<IDefaultAvatarProvider, DefaultAvatarProvider>());
+            .AddSingleton<AvatarFiles>().AddSingleton<AvatarProgressTracker>().AddSingleton<AvatarLibrary>());
         var library = db.Services.GetRequiredService<AvatarLibrary>();
         var files = db.Services.GetRequiredService<AvatarFiles>();
         await using (var context = await db.Contexts.CreateDbContextAsync())
@@ -106,8 +105,9 @@ public class AdminServiceTests
             await context.SaveChangesAsync();
         }
 
-        var provider = db.Services.GetRequiredService<IDefaultAvatarProvider>();
-        Assert.Null(await provider.GetDefaultAsync(CancellationToken.None));
+        var provider = new Sessions.SessionProfileResolver(
+            db.Contexts, files, Microsoft.Extensions.Options.Options.Create(new LipSync.AvatarOptions()), Microsoft.Extensions.Options.Options.Create(new Speech.Synthesis.TtsOptions()));
+        Assert.Null((await provider.ResolveAsync(new WebAvatar.Sessions.SessionSpec(), CancellationToken.None)).AvatarId); // the configured avatar
 
         await library.SetDefaultAsync("aaaa", CancellationToken.None);
         await library.SetDefaultAsync("bbbb", CancellationToken.None);
@@ -116,8 +116,7 @@ public class AdminServiceTests
         await library.SetLipSyncEngineAsync("bbbb", "parametric", CancellationToken.None);
         await Assert.ThrowsAsync<ArgumentException>(() => library.SetLipSyncEngineAsync("bbbb", "magic", CancellationToken.None));
 
-        var chosen = await provider.GetDefaultAsync(CancellationToken.None);
-        Assert.NotNull(chosen);
+        var chosen = await provider.ResolveAsync(new WebAvatar.Sessions.SessionSpec(), CancellationToken.None);
         Assert.Equal("bbbb", chosen.AvatarId);
         Assert.Equal("de", chosen.Voice.VoiceId);
         Assert.Equal(1.2f, chosen.Voice.Speed);
@@ -126,7 +125,7 @@ public class AdminServiceTests
 
         Assert.True(await library.DeleteAsync("bbbb", CancellationToken.None));
         Assert.False(Directory.Exists(files.FolderOf("bbbb")));
-        Assert.Null(await provider.GetDefaultAsync(CancellationToken.None));
+        Assert.Null((await provider.ResolveAsync(new WebAvatar.Sessions.SessionSpec(), CancellationToken.None)).AvatarId);
         Assert.False(await library.DeleteAsync("../x", CancellationToken.None));
     }
 }

@@ -1,20 +1,10 @@
-using Microsoft.Extensions.Options;
-using WebAvatar.Media;
-using WebAvatar.Media.Rtmp;
-using WebAvatar.Media.Session;
+using WebAvatar.Testing.Doubles;
 using WebAvatar.Web.Admin.Streams;
 
 namespace WebAvatar.Web.Tests.Admin;
 
-public sealed class RtmpStreamMirrorControllerTests : IAsyncDisposable
+public sealed class RtmpStreamMirrorControllerTests
 {
-    private readonly RtmpMirrorManager _mirrors;
-
-    public RtmpStreamMirrorControllerTests()
-    {
-        var options = Options.Create(new MediaOptions());
-        _mirrors = new RtmpMirrorManager(new SessionMediaEncoderFactory(options, TimeProvider.System), options, TimeProvider.System);
-    }
 
     [Theory]
     [InlineData("rtmp://live.example.com/app", "abc123", "rtmp://live.example.com/app/abc123")]
@@ -26,13 +16,12 @@ public sealed class RtmpStreamMirrorControllerTests : IAsyncDisposable
     [Fact]
     public async Task Starting_a_mirror_of_an_unknown_session_fails_without_echoing_the_key()
     {
-        var controller = new RtmpStreamMirrorController(_mirrors);
+        await using var registry = SessionRegistryFactory.Create();
+        var controller = new RtmpStreamMirrorController(registry);
         Assert.True(controller.IsAvailable);
         var status = await controller.StartAsync("nosuchsession", "rtmp://127.0.0.1/live", "very-secret-key", 3, CancellationToken.None);
         Assert.Equal(MirrorState.Failed, status.State);
         Assert.DoesNotContain("very-secret-key", status.Detail);
         Assert.Equal(MirrorState.Stopped, controller.GetStatus("nosuchsession").State);
     }
-
-    public ValueTask DisposeAsync() => _mirrors.DisposeAsync();
 }

@@ -1,11 +1,10 @@
-using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using WebAvatar.Conversation;
 using WebAvatar.Data;
 using WebAvatar.Data.Entities;
-using WebAvatar.Pipeline.Session;
-using WebAvatar.Web.Sessions;
+using WebAvatar.Pipeline.Live;
+using WebAvatar.Sessions;
 
 namespace WebAvatar.Web.Admin.History;
 
@@ -13,17 +12,16 @@ namespace WebAvatar.Web.Admin.History;
 public sealed record SessionHistorySummary(string SessionId, int Messages, DateTime FirstUtc, DateTime LastUtc);
 
 /// <summary>
-/// Persists every final transcript line of every live session to SQLite. Transcript events arrive on
-/// pipeline threads and are only queued there; one background loop writes them in batches.
+/// Persists every final transcript line of every live session to SQLite, from the registry's event feed. Events arrive
+/// on pipeline threads and are only queued there; one background loop writes them in batches.
 /// </summary>
 public sealed partial class ChatHistoryStore(
-    AvatarSessionManager manager,
+    SessionRegistry registry,
     IDbContextFactory<WebAvatarDbContext> db,
     ILogger<ChatHistoryStore> logger) : BackgroundService
 {
     private readonly Channel<ChatMessage> _pending = Channel.CreateBounded<ChatMessage>(
         new BoundedChannelOptions(10_000) { SingleReader = true, FullMode = BoundedChannelFullMode.DropOldest });
-    private readonly ConcurrentDictionary<string, (ConversationSession Session, Action<TranscriptEntry> Handler)> _watched = new();
 
     public async Task<IReadOnlyList<SessionHistorySummary>> ListSessionsAsync(CancellationToken cancellationToken)
     {
@@ -77,20 +75,14 @@ public sealed partial class ChatHistoryStore(
 
     public override Task StopAsync(CancellationToken cancellationToken)
     {
-        manager.SessionsChanged -= Sync;
-        foreach (var (session, handler) in _watched.Values)
-        {
-            session.TranscriptUpdated -= handler;
-        }
-
+        registry.EventPublished -= OnEvent;
         _pending.Writer.TryComplete();
         return base.StopAsync(cancellationToken);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        manager.SessionsChanged += Sync;
-        Sync();
+        registry.EventPublished += OnEvent;
         try
         {
             while (await _pending.Reader.WaitToReadAsync(stoppingToken))
@@ -117,30 +109,11 @@ public sealed partial class ChatHistoryStore(
         }
     }
 
-    private void Sync()
+    private void OnEvent(SessionEvent e)
     {
-        var live = manager.Sessions.ToDictionary(s => s.Id);
-        foreach (var session in live.Values)
+        if (e is TranscriptUpdated line)
         {
-            if (_watched.ContainsKey(session.Id))
-            {
-                continue;
-            }
-
-            var id = session.Id;
-            Action<TranscriptEntry> handler = entry => Record(id, entry);
-            if (_watched.TryAdd(id, (session, handler)))
-            {
-                session.TranscriptUpdated += handler;
-            }
-        }
-
-        foreach (var id in _watched.Keys.Where(id => !live.ContainsKey(id)))
-        {
-            if (_watched.TryRemove(id, out var gone))
-            {
-                gone.Session.TranscriptUpdated -= gone.Handler;
-            }
+            Record(e.SessionId, new TranscriptEntry(line.ReplyId, line.Role, line.Text, line.IsFinal, line.At));
         }
     }
 

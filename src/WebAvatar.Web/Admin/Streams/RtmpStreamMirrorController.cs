@@ -1,55 +1,65 @@
-using System.Collections.Concurrent;
 using WebAvatar.Media.Rtmp;
+using WebAvatar.Pipeline.Live;
 
 namespace WebAvatar.Web.Admin.Streams;
 
 /// <summary>
-/// The dashboard's mirror control over the media layer's <see cref="RtmpMirrorManager"/>. One target per
-/// session from the dashboard; the stream key travels only inside the URL handed to the manager and is never
-/// put into a status detail.
+/// The dashboard's mirror control over each session's own RTMP mirrors. One target per session from the dashboard
+/// (the session keeps the target's id as the mirror's label); the stream key travels only inside the URL handed to the
+/// session and is never put into a status detail.
 /// </summary>
-internal sealed class RtmpStreamMirrorController(RtmpMirrorManager mirrors) : IStreamMirrorController
+internal sealed class RtmpStreamMirrorController(SessionRegistry sessions) : IStreamMirrorController
 {
-    private readonly ConcurrentDictionary<string, int> _targets = new();
-
     public bool IsAvailable => true;
 
     public async Task<MirrorStatus> StartAsync(string sessionId, string rtmpUrl, string streamKey, int targetId, CancellationToken cancellationToken)
     {
-        await mirrors.StopAsync(sessionId, null, cancellationToken);
+        if (sessions.Find(sessionId) is not { IsClosed: false } session)
+        {
+            return new MirrorStatus(sessionId, targetId, MirrorState.Failed, "The session is no longer running.");
+        }
+
         try
         {
-            var status = mirrors.Start(sessionId, PublishUrl(rtmpUrl, streamKey));
-            _targets[sessionId] = targetId;
-            return ToStatus(sessionId, status);
+            await session.Mirrors.StopAsync(null, cancellationToken);
+            var status = session.StartMirror(PublishUrl(rtmpUrl, streamKey), targetId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            return ToStatus(session, status);
         }
-        catch (Exception ex) when (ex is KeyNotFoundException or ArgumentException)
+        catch (ObjectDisposedException)
         {
-            // The manager's messages may quote the URL, which holds the key: report without it.
-            return new MirrorStatus(sessionId, targetId, MirrorState.Failed,
-                ex is KeyNotFoundException ? "The session is no longer running." : "The target's RTMP URL or key is not accepted; check them on this page.");
+            return new MirrorStatus(sessionId, targetId, MirrorState.Failed, "The session is no longer running.");
+        }
+        catch (ArgumentException)
+        {
+            // The parser's messages may quote the URL, which holds the key: report without it.
+            return new MirrorStatus(sessionId, targetId, MirrorState.Failed, "The target's RTMP URL or key is not accepted; check them on this page.");
         }
     }
 
     public async Task<MirrorStatus> StopAsync(string sessionId, CancellationToken cancellationToken)
     {
-        await mirrors.StopAsync(sessionId, null, cancellationToken);
-        _targets.TryRemove(sessionId, out _);
+        if (sessions.Find(sessionId) is { } session)
+        {
+            await session.Mirrors.StopAsync(null, cancellationToken);
+        }
+
         return GetStatus(sessionId);
     }
 
     public MirrorStatus GetStatus(string sessionId)
     {
-        var status = mirrors.List(sessionId).FirstOrDefault();
-        return status is null ? new MirrorStatus(sessionId, null, MirrorState.Stopped, "Not mirrored") : ToStatus(sessionId, status);
+        var session = sessions.Find(sessionId);
+        var status = session?.Mirrors.List().FirstOrDefault();
+        return session is null || status is null ? new MirrorStatus(sessionId, null, MirrorState.Stopped, "Not mirrored") : ToStatus(session, status);
     }
 
     internal static string PublishUrl(string rtmpUrl, string streamKey) =>
         string.IsNullOrEmpty(streamKey) ? rtmpUrl.TrimEnd('/') : rtmpUrl.TrimEnd('/') + "/" + Uri.EscapeDataString(streamKey);
 
-    private MirrorStatus ToStatus(string sessionId, RtmpMirrorStatus status)
+    private static MirrorStatus ToStatus(LiveSession session, RtmpMirrorStatus status)
     {
-        int? target = _targets.TryGetValue(sessionId, out var id) ? id : null;
+        string sessionId = session.Id;
+        int? target = int.TryParse(session.MirrorLabel(status.Id), System.Globalization.CultureInfo.InvariantCulture, out var id) ? id : null;
         var state = status.State switch
         {
             RtmpMirrorState.Streaming => MirrorState.Live,

@@ -28,6 +28,15 @@ window.avatarPage = (function () {
 
   async function close() { if (controller) { await controller.close(); controller = null; } }
 
+  // The tab's own session survives a reload through a resume token kept here (sessionStorage: this tab only).
+  const resumeKey = 'webavatar.session';
+  function loadResume() {
+    try { const saved = JSON.parse(sessionStorage.getItem(resumeKey) || 'null'); return saved && saved.id && saved.token ? saved : null; }
+    catch { return null; }
+  }
+  function saveResume(id, token) { sessionStorage.setItem(resumeKey, JSON.stringify({ id, token })); }
+  function clearResume() { sessionStorage.removeItem(resumeKey); }
+
   window.addEventListener('beforeunload', () => { if (controller) controller.close(); });
-  return { connect, setMic, stats, peerUrl, controller: current, close };
+  return { connect, setMic, stats, peerUrl, controller: current, close, loadResume, saveResume, clearResume };
 })();

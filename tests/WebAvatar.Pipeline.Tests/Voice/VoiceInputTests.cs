@@ -6,15 +6,15 @@ using WebAvatar.Pipeline.Session;
 using WebAvatar.Testing.Doubles;
 using WebAvatar.Speech.Recognition;
 using WebAvatar.Speech.Vad;
-using WebAvatar.Web.Sessions;
+using WebAvatar.Pipeline.Voice;
 
-namespace WebAvatar.Web.Tests.Sessions;
+namespace WebAvatar.Pipeline.Tests.Voice;
 
 /// <summary>
 /// Two-step barge-in through a real session and transcriber (energy VAD, no recogniser): the first loud window pauses
 /// the avatar, a blip shorter than min speech resumes it with nothing lost, sustained speech interrupts it.
 /// </summary>
-public class VoiceInputLoopTests
+public class VoiceInputTests
 {
     private const int Chunk = 320;
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
@@ -73,13 +73,13 @@ public class VoiceInputLoopTests
         return Task.FromResult((session, sink, renderer));
     }
 
-    private static VoiceInputLoop StartLoop(ConversationSession session)
+    private static VoiceInput StartLoop(ConversationSession session)
     {
         // No Silero model: the energy detector treats a loud tone as speech.
         var vadOptions = new VadOptions { ModelPath = "/nonexistent/silero.onnx" };
-        var vad = new VoiceActivityDetectorFactory(Options.Create(vadOptions)).Create();
+        var vad = new VoiceActivityDetectorFactory(Microsoft.Extensions.Options.Options.Create(vadOptions)).Create();
         var transcriber = new StreamingTranscriber(vad, null, new WhisperOptions(), vadOptions);
-        var loop = new VoiceInputLoop(session, transcriber, NullLogger.Instance);
+        var loop = new VoiceInput(session, transcriber, NullLogger.Instance);
         loop.Start();
         return loop;
     }

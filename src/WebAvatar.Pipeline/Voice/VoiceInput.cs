@@ -1,10 +1,11 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Logging;
 using WebAvatar.Conversation;
 using WebAvatar.Media;
 using WebAvatar.Pipeline.Session;
 using WebAvatar.Speech.Recognition;
 
-namespace WebAvatar.Web.Sessions;
+namespace WebAvatar.Pipeline.Voice;
 
 /// <summary>
 /// Connects a session's microphone to voice input: mic PCM -> VAD/Whisper transcriber; a final transcript becomes the
@@ -13,7 +14,7 @@ namespace WebAvatar.Web.Sessions;
 /// stopped. Guards against the avatar's own voice: the browser cancels echo, and onsets within <see cref="EchoGuard"/>
 /// of the avatar starting to speak are ignored while its echo canceller converges.
 /// </summary>
-public sealed partial class VoiceInputLoop : IAsyncDisposable
+public sealed partial class VoiceInput : IAsyncDisposable
 {
     private static readonly TimeSpan EchoGuard = TimeSpan.FromMilliseconds(250);
     private readonly ConversationSession _session;
@@ -29,7 +30,7 @@ public sealed partial class VoiceInputLoop : IAsyncDisposable
     private Task? _recognizer;
     private Task? _events;
 
-    public VoiceInputLoop(ConversationSession session, StreamingTranscriber transcriber, ILogger logger)
+    public VoiceInput(ConversationSession session, StreamingTranscriber transcriber, ILogger logger)
     {
         _session = session;
         _transcriber = transcriber;
@@ -51,6 +52,11 @@ public sealed partial class VoiceInputLoop : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_stop.IsCancellationRequested)
+        {
+            return;
+        }
+
         _session.StateChanged -= OnStateChanged;
         _session.FrameEmitted -= OnFrameEmitted;
         await _stop.CancelAsync();

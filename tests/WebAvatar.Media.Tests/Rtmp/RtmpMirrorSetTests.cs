@@ -9,7 +9,7 @@ using WebAvatar.Media.Tests.Support;
 
 namespace WebAvatar.Media.Tests.Rtmp;
 
-public class RtmpMirrorManagerTests
+public class RtmpMirrorSetTests
 {
     [Theory]
     [InlineData("rtmp://live.example.com/app/secret-key", "rtmp://live.example.com/app/****")]
@@ -48,39 +48,38 @@ public class RtmpMirrorManagerTests
     }
 
     [Fact]
-    public async Task Manager_starts_lists_and_stops_mirrors_and_reports_an_unreachable_server()
+    public async Task Set_starts_lists_and_stops_mirrors_and_reports_an_unreachable_server()
     {
         await using var provider = Services(new() { ["Media:RtmpReconnectMinSeconds"] = "0.5", ["Media:RtmpReconnectMaxSeconds"] = "1" });
-        var sessions = provider.GetRequiredService<SessionMediaEncoderFactory>();
-        await using var manager = provider.GetRequiredService<RtmpMirrorManager>();
-        Assert.Throws<KeyNotFoundException>(() => manager.Start("nobody", "rtmp://127.0.0.1/live/x"));
-
-        using var encoder = sessions.Create("s1");
-        Assert.Throws<InvalidOperationException>(() => sessions.Create("s1"));
-        Assert.Throws<ArgumentException>(() => manager.Start("s1", "http://nope"));
+        var factory = provider.GetRequiredService<SessionMediaEncoderFactory>();
+        using var encoder = factory.Create("s1");
+        var mirrors = factory.CreateMirrors(encoder);
+        Assert.Throws<ArgumentException>(() => mirrors.Start("http://nope"));
         await using var pacer = new RealTimePacer(encoder, 160, 120);
 
         string url = $"rtmp://127.0.0.1:{ClosedPort()}/live/key";
-        var first = manager.Start("s1", url);
-        Assert.Equal(first.Id, manager.Start("s1", url).Id); // idempotent per (session, target)
+        var first = mirrors.Start(url);
+        Assert.Equal(first.Id, mirrors.Start(url).Id); // idempotent per target
         Assert.Equal("s1", first.SessionId);
         Assert.EndsWith("/live/****", first.TargetUrl);
 
         await RtmpMirrorStreamingTests.WaitForAsync(
-            () => manager.List("s1").Single() is { State: RtmpMirrorState.Reconnecting, ReconnectCount: >= 2, LastError: not null },
+            () => mirrors.List().Single() is { State: RtmpMirrorState.Reconnecting, ReconnectCount: >= 2, LastError: not null },
             TimeSpan.FromSeconds(20),
-            () => manager.List("s1").Single().ToString());
-        var status = manager.List().Single();
+            () => mirrors.List().Single().ToString());
+        var status = mirrors.List().Single();
         Assert.Contains("ffmpeg", status.LastError);
         Assert.DoesNotContain("/live/key", status.LastError); // stream keys stay out of statuses
         Assert.Equal(0, status.SentFrames);
 
-        Assert.Equal(1, await manager.StopAsync("s1", url, CancellationToken.None));
-        Assert.Empty(manager.List());
-        Assert.Equal(0, await manager.StopAsync("s1", null, CancellationToken.None));
+        Assert.Equal(1, await mirrors.StopAsync(url, CancellationToken.None));
+        Assert.Empty(mirrors.List());
+        Assert.Equal(0, await mirrors.StopAsync(null, CancellationToken.None));
 
-        encoder.Dispose();
-        Assert.False(sessions.TryGet("s1", out _));
+        mirrors.Start(url);
+        await mirrors.DisposeAsync();
+        Assert.Empty(mirrors.List());
+        Assert.Throws<ObjectDisposedException>(() => mirrors.Start(url)); // the session has ended
     }
 
     [Fact]

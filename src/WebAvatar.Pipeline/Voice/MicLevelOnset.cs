@@ -1,4 +1,4 @@
-namespace WebAvatar.Web.Sessions;
+namespace WebAvatar.Pipeline.Voice;
 
 /// <summary>
 /// Diagnostics only: spots the moment microphone audio gets loud after a quiet spell, so logs can show when speech
