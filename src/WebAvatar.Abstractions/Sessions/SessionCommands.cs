@@ -3,7 +3,6 @@ using System.Text.Json.Serialization;
 namespace WebAvatar.Sessions;
 
 /// <summary>How the text of a <see cref="SpeakCommand"/> becomes speech.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<SpeakMode>))]
 public enum SpeakMode
 {
     /// <summary>The avatar says the text exactly (an operator line); the LLM is not asked.</summary>

@@ -25,7 +25,7 @@ public abstract record SessionEvent
 
 /// <summary>The conversation moved to <see cref="State"/> (Listening, Thinking, Speaking, Stopped).</summary>
 public sealed record SessionStateChanged(
-    [property: JsonConverter(typeof(JsonStringEnumConverter<ConversationState>))] ConversationState State) : SessionEvent;
+    ConversationState State) : SessionEvent;
 
 /// <summary>
 /// A transcript line: the user's words (partial while they speak, then final), the avatar's reply text as it is
@@ -33,14 +33,14 @@ public sealed record SessionStateChanged(
 /// </summary>
 public sealed record TranscriptUpdated(
     string ReplyId,
-    [property: JsonConverter(typeof(JsonStringEnumConverter<TranscriptRole>))] TranscriptRole Role,
+    TranscriptRole Role,
     string Text,
     bool IsFinal) : SessionEvent;
 
 /// <summary>A reply reached <see cref="Stage"/> <see cref="Milliseconds"/> after it started (end of user speech or text submit).</summary>
 public sealed record StageMeasured(
     string ReplyId,
-    [property: JsonConverter(typeof(JsonStringEnumConverter<Stage>))] Stage Stage,
+    Stage Stage,
     double Milliseconds) : SessionEvent;
 
 /// <summary>The user spoke over the avatar and the reply was interrupted <see cref="Milliseconds"/> after the onset was confirmed.</summary>

@@ -1,9 +1,6 @@
-using System.Text.Json.Serialization;
-
 namespace WebAvatar.Sessions;
 
 /// <summary>What answers the user: the LLM, or echo mode (the avatar repeats what it hears).</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<SessionMode>))]
 public enum SessionMode
 {
     Chat,
@@ -11,7 +8,6 @@ public enum SessionMode
 }
 
 /// <summary>Who a session was made for; it decides the kind of holder that keeps it alive.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<SessionKind>))]
 public enum SessionKind
 {
     /// <summary>A chat page: lives while the page (or its WebRTC peer) holds it.</summary>

@@ -46,6 +46,9 @@ public sealed class SessionLease : IDisposable
 
     public bool IsReleased { get; private set; }
 
+    /// <summary>When a timed lease lapses unless kept alive; null for open and viewer leases.</summary>
+    public DateTimeOffset? ExpiresAt => _ttl is null ? null : new DateTimeOffset(Interlocked.Read(ref _aliveUntilTicks), TimeSpan.Zero);
+
     /// <summary>Renews the lease: a timed lease runs for its time-to-live from now, an open one is held again (after <see cref="Suspend"/>).</summary>
     public void KeepAlive()
     {

@@ -1,0 +1,199 @@
+using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using WebAvatar.Data;
+using WebAvatar.Data.Entities;
+using WebAvatar.Pipeline.Live;
+using WebAvatar.Pipeline.Options;
+using WebAvatar.Sessions;
+using WebAvatar.Web.Admin.Streams;
+using WebAvatar.Web.Api.Keys;
+
+namespace WebAvatar.Web.Api.Sessions;
+
+/// <summary>
+/// The public, versioned session API (/api/v1): create, list, get and delete sessions, make them speak or stop, and follow
+/// their events (Server-Sent Events). Every route needs an API key; a key sees only the sessions it created (others answer
+/// 404, as if they did not exist). Media stays on WHEP (/api/webrtc/{id}).
+/// </summary>
+internal static class SessionApiEndpoints
+{
+    public const string Prefix = "/api/v1";
+
+    public static IEndpointRouteBuilder MapSessionApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup(Prefix)
+            .RequireAuthorization(ApiKeyAuthentication.Policy)
+            .RequireRateLimiting(ApiKeyAuthentication.RateLimitPolicy)
+            .DisableAntiforgery()
+            .WithTags("Sessions");
+
+        api.MapGet("/avatars", ListAvatarsAsync)
+            .WithSummary("Avatars a session may use (ready ones).").Produces<AvatarChoice[]>();
+        api.MapPost("/sessions", CreateAsync)
+            .WithSummary("Create a session (kind api or broadcast).")
+            .Accepts<CreateSessionRequest>("application/json").Produces<SessionView>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        api.MapGet("/sessions", List).WithSummary("This key's live sessions.").Produces<SessionView[]>();
+        api.MapGet("/sessions/{id}", Get).WithSummary("One session.").Produces<SessionView>().ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapDelete("/sessions/{id}", DeleteAsync).WithSummary("End a session (its RTMP streams stop).")
+            .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapPost("/sessions/{id}/speak", SpeakAsync)
+            .WithSummary("Say a line exactly, or ask the LLM; interrupt-current replaces what is being said.")
+            .Accepts<SpeakRequest>("application/json").Produces<CommandAccepted>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapPost("/sessions/{id}/interrupt", Interrupt).WithSummary("Stop the avatar now.")
+            .Produces<CommandAccepted>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapPost("/sessions/{id}/keepalive", KeepAlive).WithSummary("Renew this client's hold on an api session.")
+            .Produces<SessionView>().ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/sessions/{id}/events", SessionEventStream.StreamAsync)
+            .WithSummary("Server-Sent Events: state, transcript (partial and final), stage timings, barge-in, errors, ended. Holds the session while open.")
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream").ProducesProblem(StatusCodes.Status404NotFound);
+        return app;
+    }
+
+    /// <summary>The session when it exists, is live, and was created by this key; null otherwise (the caller answers 404).</summary>
+    public static LiveSession? FindOwn(SessionRegistry registry, ClaimsPrincipal user, string id) =>
+        registry.Find(id) is { IsClosed: false } session && session.Spec.Kind != SessionKind.Chat && session.Spec.Owner == KeyOf(user)
+            ? session
+            : null;
+
+    public static IResult NotFound(string id) =>
+        ApiJson.Problem(StatusCodes.Status404NotFound, "Unknown session", $"There is no live session '{id}' for this API key.");
+
+    private static string KeyOf(ClaimsPrincipal user) =>
+        "key:" + (user.FindFirstValue(ApiKeyClaims.KeyId) ?? throw new InvalidOperationException("An API route ran without an API key."));
+
+    private static async Task<IResult> ListAvatarsAsync(IDbContextFactory<WebAvatarDbContext> db, CancellationToken cancellationToken)
+    {
+        await using var context = await db.CreateDbContextAsync(cancellationToken);
+        var avatars = await context.Avatars.AsNoTracking().Where(a => a.Status == AvatarStatus.Ready).OrderBy(a => a.Name).ToListAsync(cancellationToken);
+        return ApiJson.Ok(avatars.Select(a => new AvatarChoice(a.Id, a.Name, a.IsDefault, a.Voice.VoiceId, a.LipSyncEngine)).ToList());
+    }
+
+    private static async Task<IResult> CreateAsync(HttpRequest request, ClaimsPrincipal user, SessionRegistry registry, StreamTargetStore targets, CancellationToken cancellationToken)
+    {
+        var (body, error) = await ApiJson.ReadAsync(request, new CreateSessionRequest(), cancellationToken);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var kind = body!.Kind ?? SessionKind.Api;
+        if (kind == SessionKind.Chat)
+        {
+            return ApiJson.Problem(StatusCodes.Status400BadRequest, "Invalid kind", "kind must be \"api\" or \"broadcast\" (chat sessions belong to the chat page).");
+        }
+
+        var urls = new List<string>();
+        foreach (var targetId in body.StreamTargetIds ?? [])
+        {
+            var target = await targets.GetWithKeyAsync(targetId, cancellationToken);
+            if (target is null)
+            {
+                return ApiJson.Problem(StatusCodes.Status404NotFound, "Unknown stream target", $"There is no stream target {targetId}.");
+            }
+
+            urls.Add(RtmpStreamMirrorController.PublishUrl(target.RtmpUrl, target.StreamKey));
+        }
+
+        foreach (var url in body.StreamUrls ?? [])
+        {
+            try
+            {
+                Media.Rtmp.RtmpTarget.Parse(url);
+            }
+            catch (ArgumentException)
+            {
+                // The parser's message quotes the URL and its key: answer without it.
+                return ApiJson.Problem(StatusCodes.Status400BadRequest, "Invalid stream URL", "Each streamUrls entry must look like rtmp://host[:port]/app/streamkey.");
+            }
+
+            urls.Add(url);
+        }
+
+        try
+        {
+            var spec = new SessionSpec(kind, body.Mode ?? SessionMode.Chat, body.AvatarId, body.VoiceId, body.Persona, KeyOf(user), urls);
+            var session = await registry.CreateAsync(spec, cancellationToken);
+            return Results.Json(View(session), SessionJson.Options, statusCode: StatusCodes.Status201Created);
+        }
+        catch (SessionLimitException ex)
+        {
+            return ApiJson.Problem(StatusCodes.Status503ServiceUnavailable, "No free session slot", ex.Message);
+        }
+        catch (SessionRequestException ex)
+        {
+            return ApiJson.Problem(StatusCodes.Status404NotFound, "Unknown avatar", ex.Message);
+        }
+        catch (LipSync.AvatarException ex)
+        {
+            return ApiJson.Problem(StatusCodes.Status400BadRequest, "Avatar not usable", ex.Message);
+        }
+    }
+
+    private static IResult List(ClaimsPrincipal user, SessionRegistry registry) =>
+        ApiJson.Ok(registry.Sessions.Where(s => FindOwn(registry, user, s.Id) is not null).OrderBy(s => s.CreatedAt).Select(View).ToList());
+
+    private static IResult Get(string id, ClaimsPrincipal user, SessionRegistry registry) =>
+        FindOwn(registry, user, id) is { } session ? ApiJson.Ok(View(session)) : NotFound(id);
+
+    private static async Task<IResult> DeleteAsync(string id, ClaimsPrincipal user, SessionRegistry registry)
+    {
+        if (FindOwn(registry, user, id) is null)
+        {
+            return NotFound(id);
+        }
+
+        await registry.CloseAsync(id, "deleted by its API client");
+        return Results.NoContent();
+    }
+
+    private static async Task<IResult> SpeakAsync(string id, HttpRequest request, ClaimsPrincipal user, SessionRegistry registry, IOptions<PipelineOptions> pipeline, CancellationToken cancellationToken)
+    {
+        if (FindOwn(registry, user, id) is not { } session)
+        {
+            return NotFound(id);
+        }
+
+        var (body, error) = await ApiJson.ReadAsync<SpeakRequest>(request, null, cancellationToken);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var result = session.Execute(new SpeakCommand(body!.Text ?? string.Empty, body.Mode, body.InterruptCurrent));
+        return result.Accepted
+            ? ApiJson.Ok(new CommandAccepted(result.ReplyId, result.ReplyId is null), StatusCodes.Status202Accepted)
+            : ApiJson.Problem(StatusCodes.Status400BadRequest, "Not spoken", result.Error ?? "The line was refused.");
+    }
+
+    private static IResult Interrupt(string id, ClaimsPrincipal user, SessionRegistry registry)
+    {
+        if (FindOwn(registry, user, id) is not { } session)
+        {
+            return NotFound(id);
+        }
+
+        var result = session.Execute(new InterruptCommand());
+        return result.Accepted
+            ? ApiJson.Ok(new CommandAccepted(null, false), StatusCodes.Status202Accepted)
+            : ApiJson.Problem(StatusCodes.Status409Conflict, "Not interrupted", result.Error ?? "Refused.");
+    }
+
+    private static IResult KeepAlive(string id, ClaimsPrincipal user, SessionRegistry registry)
+    {
+        if (FindOwn(registry, user, id) is not { } session)
+        {
+            return NotFound(id);
+        }
+
+        ApiLease(session)?.KeepAlive();
+        return ApiJson.Ok(View(session));
+    }
+
+    private static SessionLease? ApiLease(LiveSession session) =>
+        session.Leases.Active.FirstOrDefault(l => l.Kind == LeaseKind.Api && l.ExpiresAt is not null);
+
+    private static SessionView View(LiveSession session) => SessionView.From(session, ApiLease(session)?.ExpiresAt);
+}
