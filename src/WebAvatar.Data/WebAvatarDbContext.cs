@@ -13,6 +13,8 @@ public sealed class WebAvatarDbContext(DbContextOptions<WebAvatarDbContext> opti
 
     public DbSet<ChatMessage> ChatMessages => Set<ChatMessage>();
 
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<AdminUser>(user =>
@@ -42,6 +44,15 @@ public sealed class WebAvatarDbContext(DbContextOptions<WebAvatarDbContext> opti
             message.HasIndex(m => new { m.SessionId, m.AtUtc });
             message.Property(m => m.SessionId).HasMaxLength(64);
             message.Property(m => m.Role).HasMaxLength(16);
+        });
+
+        modelBuilder.Entity<ApiKey>(key =>
+        {
+            key.HasIndex(k => k.Hash).IsUnique();
+            key.Property(k => k.Name).HasMaxLength(ApiKey.MaxNameLength);
+            key.Property(k => k.Prefix).HasMaxLength(16);
+            key.Property(k => k.Hash).HasMaxLength(64);
+            key.Property(k => k.AllowedOrigins).HasMaxLength(2000);
         });
     }
 }

@@ -41,6 +41,9 @@ public sealed class AvatarRecord
 
     public bool IsDefault { get; set; }
 
+    /// <summary>Offered to visitors on the public chat page (and the public API) to choose from.</summary>
+    public bool IsPublic { get; set; }
+
     public int Width { get; set; }
 
     public int Height { get; set; }

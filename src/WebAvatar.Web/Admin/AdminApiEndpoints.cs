@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Antiforgery;
+using WebAvatar.Web.Admin.ApiKeys;
 using WebAvatar.Web.Admin.Avatars;
 using WebAvatar.Web.Admin.History;
 using WebAvatar.Web.Admin.Live;
@@ -22,6 +23,7 @@ internal static class AdminApiEndpoints
             .DistinctBy(e => e.pattern + string.Join(",", e.methods))));
 
         AvatarEndpoints.Map(api);
+        ApiKeyAdminEndpoints.Map(api);
 
         api.MapGet("/voices", async (EspeakVoiceCatalog voices, CancellationToken ct) =>
             Results.Ok(new { voices = await voices.GetVoicesAsync(ct), error = voices.Error }));

@@ -7,12 +7,13 @@ using WebAvatar.Web.Admin.History;
 using WebAvatar.Web.Admin.Live;
 using WebAvatar.Web.Admin.Streams;
 using WebAvatar.Web.Admin.Voices;
+using WebAvatar.Web.Api.Keys;
 
 namespace WebAvatar.Web.Admin;
 
 public static class AdminExtensions
 {
-    /// <summary>Admin dashboard: SQLite store (section "Data"), cookie sign-in, avatars, voices, personas, stream targets, live sessions, chat history.</summary>
+    /// <summary>Admin dashboard: SQLite store (section "Data"), cookie sign-in, API keys, avatars, voices, personas, stream targets, live sessions, chat history.</summary>
     public static WebApplicationBuilder AddAdmin(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -25,6 +26,7 @@ public static class AdminExtensions
         services.AddIdentityCore<Data.Entities.AdminUser>();
         services.TryAddSingleton(TimeProvider.System);
         AdminAuthorization.AddServices(services);
+        builder.AddApiKeys();
 
         // Runs before the other hosted services so the schema exists when they start.
         services.AddHostedService<AdminBootstrapper>();
@@ -53,12 +55,13 @@ public static class AdminExtensions
         return builder;
     }
 
-    /// <summary>Sign-in middleware and the admin gate; call before the endpoints are mapped (and before UseAntiforgery).</summary>
+    /// <summary>Sign-in middleware, the admin gate and the API rate limiter; call before the endpoints are mapped (and before UseAntiforgery).</summary>
     public static WebApplication UseAdmin(this WebApplication app)
     {
         app.UseAuthentication();
         app.UseAuthorization();
         app.Use(AdminAuthorization.GateAsync);
+        app.UseApiKeys(); // after authorization, so API rate limits are counted per key
         return app;
     }
 

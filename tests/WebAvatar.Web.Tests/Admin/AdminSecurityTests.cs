@@ -23,7 +23,7 @@ public class AdminSecurityTests(AdminAppFixture fixture)
             .ToList();
 
         // The pages and APIs this dashboard ships must all be among the enumerated routes.
-        foreach (var expected in new[] { "/admin", "/admin/avatars", "/admin/voices", "/admin/personas", "/admin/streams", "/admin/sessions", "/admin/history", "/api/admin/avatars", "/api/admin/routes" })
+        foreach (var expected in new[] { "/admin", "/admin/avatars", "/admin/voices", "/admin/personas", "/admin/streams", "/admin/sessions", "/admin/history", "/admin/api-keys", "/api/admin/avatars", "/api/admin/api-keys", "/api/admin/routes" })
         {
             Assert.Contains(adminRoutes, r => r.Pattern == expected);
         }
@@ -31,7 +31,7 @@ public class AdminSecurityTests(AdminAppFixture fixture)
         using var anonymous = fixture.App.Anonymous();
         foreach (var (pattern, methods) in adminRoutes)
         {
-            var path = pattern.Replace("{id}", "0123456789abcdef", StringComparison.Ordinal).Replace("{SessionId}", "s1", StringComparison.Ordinal).Replace("{sessionId}", "s1", StringComparison.Ordinal).Replace("{targetId:int}", "1", StringComparison.Ordinal);
+            var path = pattern.Replace("{id}", "0123456789abcdef", StringComparison.Ordinal).Replace("{SessionId}", "s1", StringComparison.Ordinal).Replace("{sessionId}", "s1", StringComparison.Ordinal).Replace("{targetId:int}", "1", StringComparison.Ordinal).Replace("{id:int}", "1", StringComparison.Ordinal);
             foreach (var method in methods.Length == 0 ? ["GET"] : methods)
             {
                 using var request = new HttpRequestMessage(new HttpMethod(method), path);

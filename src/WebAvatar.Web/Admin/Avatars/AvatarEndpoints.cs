@@ -7,10 +7,12 @@ using WebAvatar.Web.Admin.Auth;
 
 namespace WebAvatar.Web.Admin.Avatars;
 
-public sealed record AvatarDto(string Id, string Name, string Kind, string MediaType, long SizeBytes, string Status, string? StatusMessage,
-    string LipSyncEngine, bool IsDefault, int Width, int Height, FaceBox? Face, int ProgressPercent);
+public sealed record SetAvatarPublicRequest(bool IsPublic);
 
-/// <summary>/api/admin/avatars: list, multipart upload (one file part), progress, thumbnail and face preview, delete.</summary>
+public sealed record AvatarDto(string Id, string Name, string Kind, string MediaType, long SizeBytes, string Status, string? StatusMessage,
+    string LipSyncEngine, bool IsDefault, bool IsPublic, int Width, int Height, FaceBox? Face, int ProgressPercent);
+
+/// <summary>/api/admin/avatars: list, multipart upload (one file part), progress, thumbnail and face preview, public flag, delete.</summary>
 internal static class AvatarEndpoints
 {
     // Multipart boundaries and part headers on top of the file itself.
@@ -25,6 +27,7 @@ internal static class AvatarEndpoints
             tracker.Get(id) is { } p ? Results.Ok(p) : Results.NotFound(new { error = $"No preprocessing is running or recorded for '{id}'." }));
         avatars.MapGet("/{id}/thumbnail", (string id, AvatarFiles files) => ImageFile(files, id, AvatarFiles.ThumbnailName));
         avatars.MapGet("/{id}/face", (string id, AvatarFiles files) => ImageFile(files, id, AvatarFiles.FacePreviewName));
+        avatars.MapPost("/{id}/public", SetPublicAsync).AddEndpointFilter<AntiforgeryHeaderFilter>();
         avatars.MapDelete("/{id}", async (string id, AvatarLibrary library, CancellationToken ct) =>
             await library.DeleteAsync(id, ct) ? Results.NoContent() : Results.NotFound(new { error = $"Avatar '{id}' does not exist." }));
     }
@@ -35,8 +38,21 @@ internal static class AvatarEndpoints
         return Results.Ok(all.Select(a => ToDto(a, tracker)));
     }
 
+    private static async Task<IResult> SetPublicAsync(string id, SetAvatarPublicRequest request, AvatarLibrary library, CancellationToken ct)
+    {
+        try
+        {
+            await library.SetPublicAsync(id, request.IsPublic, ct);
+            return Results.Ok(new { id, request.IsPublic });
+        }
+        catch (KeyNotFoundException ex)
+        {
+            return Results.NotFound(new { error = ex.Message });
+        }
+    }
+
     internal static AvatarDto ToDto(AvatarRecord a, AvatarProgressTracker tracker) =>
-        new(a.Id, a.Name, a.Kind.ToString(), a.MediaType, a.SizeBytes, a.Status.ToString(), a.StatusMessage, a.LipSyncEngine, a.IsDefault,
+        new(a.Id, a.Name, a.Kind.ToString(), a.MediaType, a.SizeBytes, a.Status.ToString(), a.StatusMessage, a.LipSyncEngine, a.IsDefault, a.IsPublic,
             a.Width, a.Height, a.Face, a.Status == AvatarStatus.Ready ? 100 : tracker.Get(a.Id)?.Percent ?? 0);
 
     /// <summary>

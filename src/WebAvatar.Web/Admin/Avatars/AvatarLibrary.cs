@@ -18,6 +18,14 @@ public sealed class AvatarLibrary(IDbContextFactory<WebAvatarDbContext> db, Avat
         return all.OrderByDescending(a => a.CreatedUtc).ToList();
     }
 
+    /// <summary>The ready avatars an admin marked public: what visitors may choose from on the chat page and through /api/v1.</summary>
+    public async Task<IReadOnlyList<AvatarRecord>> ListPublicAsync(CancellationToken cancellationToken)
+    {
+        await using var context = await db.CreateDbContextAsync(cancellationToken);
+        var all = await context.Avatars.AsNoTracking().Where(a => a.IsPublic && a.Status == AvatarStatus.Ready).ToListAsync(cancellationToken);
+        return all.OrderBy(a => a.Name, StringComparer.CurrentCultureIgnoreCase).ToList();
+    }
+
     public async Task<AvatarRecord?> FindAsync(string id, CancellationToken cancellationToken)
     {
         if (!AvatarFiles.IsValidId(id))
@@ -81,6 +89,10 @@ public sealed class AvatarLibrary(IDbContextFactory<WebAvatarDbContext> db, Avat
             Language = string.IsNullOrWhiteSpace(persona.Language) ? "en" : persona.Language.Trim(),
         }, cancellationToken);
     }
+
+    /// <summary>Offers the avatar on the public chat page, or stops offering it; it is shown there only once it is ready.</summary>
+    public Task SetPublicAsync(string id, bool isPublic, CancellationToken cancellationToken) =>
+        EditAsync(id, a => a.IsPublic = isPublic, cancellationToken);
 
     /// <summary>Makes <paramref name="id"/> the avatar of new chat sessions; only a ready avatar can be the default.</summary>
     public async Task SetDefaultAsync(string id, CancellationToken cancellationToken)
