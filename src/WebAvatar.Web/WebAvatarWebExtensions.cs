@@ -7,6 +7,7 @@ using WebAvatar.Pipeline;
 using WebAvatar.Pipeline.Live;
 using WebAvatar.Speech;
 using WebAvatar.Web.Admin;
+using WebAvatar.Web.Api;
 using WebAvatar.Web.Components;
 using WebAvatar.Web.Health;
 using WebAvatar.Web.Metrics;
@@ -38,17 +39,20 @@ public static class WebAvatarWebExtensions
         services.AddSingleton<EngineCatalog>();
         services.AddServerMetrics();
         builder.AddAdmin();
+        builder.AddSessionApi();
         return builder;
     }
 
     public static WebApplication UseWebAvatar(this WebApplication app)
     {
+        app.UseSessionApi();
         app.UseAdmin();
         app.UseAntiforgery();
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapWebRtcEndpoints();
         app.MapAdmin();
+        app.MapSessionApi();
         app.MapGet("/api/health", (EngineCatalog catalog, CancellationToken ct) => catalog.GetReportAsync(ct));
         app.MapServerMetrics();
         app.MapGet("/healthz", () => Results.Text("ok"));

@@ -4,10 +4,17 @@ namespace WebAvatar.Web.Api;
 
 public static class SessionApiExtensions
 {
-    /// <summary>The public session API: API keys, rate limits and its OpenAPI document (/openapi/v1.json).</summary>
+    /// <summary>The public session API's OpenAPI document (/openapi/v1.json). Its API keys and rate limits come with AddAdmin.</summary>
     public static WebApplicationBuilder AddSessionApi(this WebApplicationBuilder builder)
     {
-        builder.AddApiKeys();
+        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+            context.ProblemDetails.Detail ??= context.ProblemDetails.Status switch
+            {
+                StatusCodes.Status415UnsupportedMediaType => "Send the body as application/json.",
+                StatusCodes.Status405MethodNotAllowed => $"{context.HttpContext.Request.Method} is not allowed on {context.HttpContext.Request.Path}.",
+                StatusCodes.Status404NotFound => $"There is no route {context.HttpContext.Request.Path}.",
+                _ => null,
+            });
         builder.Services.AddOpenApi("v1", options => options.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "WebAvatar session API";
@@ -15,6 +22,16 @@ public static class SessionApiExtensions
             return Task.CompletedTask;
         }));
         return builder;
+    }
+
+    /// <summary>
+    /// Answers that the framework gives without a body on /api/v1 (415 from content-type matching, 405, 404 of unknown
+    /// routes) get a problem-details body too, so API clients always read a message. Call early in the pipeline.
+    /// </summary>
+    public static WebApplication UseSessionApi(this WebApplication app)
+    {
+        app.UseWhen(context => context.Request.Path.StartsWithSegments(SessionApiEndpoints.Prefix), api => api.UseStatusCodePages());
+        return app;
     }
 
     public static WebApplication MapSessionApi(this WebApplication app)

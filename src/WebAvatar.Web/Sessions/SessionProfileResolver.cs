@@ -64,8 +64,8 @@ internal sealed class SessionProfileResolver(
         return avatar;
     }
 
-    // PUBLIC-FLAG: the chat page may pick the default avatar and the ones the admin marked public.
-    private static bool IsOfferedToPages(AvatarRecord avatar) => avatar.IsDefault;
+    // The chat page may pick the default avatar and the ones the admin marked public.
+    private static bool IsOfferedToPages(AvatarRecord avatar) => avatar.IsDefault || avatar.IsPublic;
 
     private SessionProfile FromRecord(AvatarRecord avatar)
     {

@@ -16,15 +16,14 @@ namespace WebAvatar.Web.Api.Sessions;
 /// their events (Server-Sent Events). Every route needs an API key; a key sees only the sessions it created (others answer
 /// 404, as if they did not exist). Media stays on WHEP (/api/webrtc/{id}).
 /// </summary>
-internal static class SessionApiEndpoints
+public static class SessionApiEndpoints
 {
     public const string Prefix = "/api/v1";
 
     public static IEndpointRouteBuilder MapSessionApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup(Prefix)
-            .RequireAuthorization(ApiKeyAuthentication.Policy)
-            .RequireRateLimiting(ApiKeyAuthentication.RateLimitPolicy)
+            .RequireApiKey()
             .DisableAntiforgery()
             .WithTags("Sessions");
 

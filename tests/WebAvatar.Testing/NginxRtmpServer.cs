@@ -2,14 +2,14 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace WebAvatar.Media.Tests.Support;
+namespace WebAvatar.Testing;
 
 /// <summary>
 /// A real RTMP server for tests: Debian's nginx with libnginx-mod-rtmp, run in the foreground as a single
 /// process (so killing it really takes the server down) on a free loopback port, with its config, pid, logs
 /// and recordings in a temp directory. <c>record all</c> keeps a copy of every published stream.
 /// </summary>
-internal sealed class NginxRtmpServer : IAsyncDisposable
+public sealed class NginxRtmpServer : IAsyncDisposable
 {
     public const string ModulePath = "/usr/lib/nginx/modules/ngx_rtmp_module.so";
 
@@ -38,7 +38,9 @@ internal sealed class NginxRtmpServer : IAsyncDisposable
             throw new InvalidOperationException($"{ModulePath} is missing: install nginx and libnginx-mod-rtmp (scripts/test.sh does).");
         }
 
-        var server = new NginxRtmpServer(Tools.TempDirectory("nginx-rtmp"), FreePort());
+        var directory = Path.Combine(Path.GetTempPath(), "nginx-rtmp-" + Guid.NewGuid().ToString("N")[..12]);
+        System.IO.Directory.CreateDirectory(directory);
+        var server = new NginxRtmpServer(directory, FreePort());
         System.IO.Directory.CreateDirectory(server.RecordDirectory);
         await File.WriteAllTextAsync(Path.Combine(server.Directory, "nginx.conf"), server.Config());
         await server.RestartAsync();
