@@ -88,18 +88,7 @@ public sealed partial class SessionRegistry : IAsyncDisposable
             }
 
             var profile = await _profiles.ResolveAsync(spec, cancellationToken).ConfigureAwait(false);
-            var conversation = await _conversations.CreateAsync(profile, spec.Mode, cancellationToken).ConfigureAwait(false);
-            var media = _media.Create(conversation.Id);
-            var session = new LiveSession(
-                spec,
-                profile,
-                conversation,
-                new VoiceInput(conversation, _transcribers.Create(), _loggers.CreateLogger<VoiceInput>()),
-                media,
-                _media.CreateMirrors(media),
-                new SessionLeases(_time, TimeSpan.FromSeconds(_options.ViewerFreshSeconds)),
-                _options,
-                _loggers.CreateLogger<LiveSession>());
+            var session = await AssembleAsync(spec, profile, cancellationToken).ConfigureAwait(false);
             switch (spec.Kind)
             {
                 case SessionKind.Broadcast:
@@ -125,6 +114,33 @@ public sealed partial class SessionRegistry : IAsyncDisposable
         finally
         {
             _admission.Release();
+        }
+    }
+
+    /// <summary>Builds a session's parts; when one fails, those already made are released.</summary>
+    private async Task<LiveSession> AssembleAsync(SessionSpec spec, SessionProfile profile, CancellationToken cancellationToken)
+    {
+        var conversation = await _conversations.CreateAsync(profile, spec.Mode, cancellationToken).ConfigureAwait(false);
+        SessionMediaEncoder? media = null;
+        try
+        {
+            media = _media.Create(conversation.Id);
+            return new LiveSession(
+                spec,
+                profile,
+                conversation,
+                new VoiceInput(conversation, _transcribers.Create(), _loggers.CreateLogger<VoiceInput>()),
+                media,
+                _media.CreateMirrors(media),
+                new SessionLeases(_time, TimeSpan.FromSeconds(_options.ViewerFreshSeconds)),
+                _options,
+                _loggers.CreateLogger<LiveSession>());
+        }
+        catch
+        {
+            media?.Dispose();
+            await conversation.DisposeAsync().ConfigureAwait(false);
+            throw;
         }
     }
 
