@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Antiforgery;
 using WebAvatar.Web.Admin.ApiKeys;
 using WebAvatar.Web.Admin.Avatars;
+using WebAvatar.Web.Admin.Broadcasts;
 using WebAvatar.Web.Admin.History;
 using WebAvatar.Web.Admin.Live;
 using WebAvatar.Web.Admin.Streams;
@@ -50,6 +51,8 @@ internal static class AdminApiEndpoints
             await monitor.StopSessionAsync(sessionId);
             return Results.NoContent();
         }).AddEndpointFilter<Auth.AntiforgeryHeaderFilter>();
+
+        BroadcastEndpoints.Map(api);
 
         api.MapGet("/history", async (ChatHistoryStore history, CancellationToken ct) => Results.Ok(await history.ListSessionsAsync(ct)));
         api.MapGet("/history/{sessionId}", async (string sessionId, ChatHistoryStore history, CancellationToken ct) =>

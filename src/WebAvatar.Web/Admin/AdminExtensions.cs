@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using WebAvatar.Data;
 using WebAvatar.Web.Admin.Auth;
 using WebAvatar.Web.Admin.Avatars;
+using WebAvatar.Web.Admin.Broadcasts;
 using WebAvatar.Web.Admin.History;
 using WebAvatar.Web.Admin.Live;
 using WebAvatar.Web.Admin.Streams;
@@ -13,7 +14,7 @@ namespace WebAvatar.Web.Admin;
 
 public static class AdminExtensions
 {
-    /// <summary>Admin dashboard: SQLite store (section "Data"), cookie sign-in, API keys, avatars, voices, personas, stream targets, live sessions, chat history.</summary>
+    /// <summary>Admin dashboard: SQLite store (section "Data"), cookie sign-in, API keys, avatars, voices, personas, stream targets, broadcasts, live sessions, chat history.</summary>
     public static WebApplicationBuilder AddAdmin(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -50,6 +51,7 @@ public static class AdminExtensions
             : new UnavailableStreamMirrorController());
 
         services.AddSingleton<LiveSessionMonitor>();
+        services.AddSingleton<BroadcastService>();
         services.AddSingleton<ChatHistoryStore>();
         services.AddHostedService(sp => sp.GetRequiredService<ChatHistoryStore>());
         return builder;

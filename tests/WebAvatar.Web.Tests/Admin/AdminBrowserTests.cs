@@ -154,10 +154,10 @@ public class AdminBrowserTests(AdminAppFixture fixture)
     }
 
     // The page re-renders when its circuit connects; typing before that can be lost.
-    private static Task WaitLoginReadyAsync(IPage page) =>
+    internal static Task WaitLoginReadyAsync(IPage page) =>
         page.WaitForSelectorAsync("#login-form[data-interactive='true']", new() { Timeout = 30_000 });
 
-    private static Task WaitInteractiveAsync(IPage page) =>
+    internal static Task WaitInteractiveAsync(IPage page) =>
         page.WaitForSelectorAsync(".admin-nav[data-interactive='true']", new() { Timeout = 30_000 });
 
     /// <summary>Types one line on the chat page (echo mode answers it) so history and latency have data; the chat page belongs to another area, so this is best effort.</summary>

@@ -23,7 +23,7 @@ public class AdminSecurityTests(AdminAppFixture fixture)
             .ToList();
 
         // The pages and APIs this dashboard ships must all be among the enumerated routes.
-        foreach (var expected in new[] { "/admin", "/admin/avatars", "/admin/voices", "/admin/personas", "/admin/streams", "/admin/sessions", "/admin/history", "/admin/api-keys", "/api/admin/avatars", "/api/admin/api-keys", "/api/admin/routes" })
+        foreach (var expected in new[] { "/admin", "/admin/avatars", "/admin/voices", "/admin/personas", "/admin/streams", "/admin/broadcasts", "/admin/sessions", "/admin/history", "/admin/api-keys", "/api/admin/avatars", "/api/admin/api-keys", "/api/admin/broadcasts", "/api/admin/broadcasts/{id}/speak", "/api/admin/routes" })
         {
             Assert.Contains(adminRoutes, r => r.Pattern == expected);
         }

@@ -56,7 +56,8 @@ internal sealed class RtmpStreamMirrorController(SessionRegistry sessions) : ISt
     internal static string PublishUrl(string rtmpUrl, string streamKey) =>
         string.IsNullOrEmpty(streamKey) ? rtmpUrl.TrimEnd('/') : rtmpUrl.TrimEnd('/') + "/" + Uri.EscapeDataString(streamKey);
 
-    private static MirrorStatus ToStatus(LiveSession session, RtmpMirrorStatus status)
+    /// <summary>A mirror's state and a key-free detail line, with the target id it was labelled with (if any).</summary>
+    internal static MirrorStatus ToStatus(LiveSession session, RtmpMirrorStatus status)
     {
         string sessionId = session.Id;
         int? target = int.TryParse(session.MirrorLabel(status.Id), System.Globalization.CultureInfo.InvariantCulture, out var id) ? id : null;

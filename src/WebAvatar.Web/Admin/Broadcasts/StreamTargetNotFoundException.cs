@@ -1,0 +1,7 @@
+namespace WebAvatar.Web.Admin.Broadcasts;
+
+/// <summary>A request names a stream target that does not exist (deleted meanwhile, or a wrong id).</summary>
+public sealed class StreamTargetNotFoundException(int targetId) : Exception($"There is no stream target {targetId}.")
+{
+    public int TargetId { get; } = targetId;
+}
