@@ -5,7 +5,8 @@ namespace WebAvatar.Sessions;
 
 /// <summary>
 /// The one JSON shape of the session messages on the wire (API, event streams): camelCase members, enums as
-/// kebab-case words ("say-exactly", "listening", "first-audio-out"), case-insensitive on input.
+/// kebab-case words ("say-exactly", "listening", "first-audio-out"); member names are case-insensitive on input, enum words and
+/// discriminators are exact, and enums are never numbers.
 /// </summary>
 public static class SessionJson
 {
