@@ -87,6 +87,9 @@ public sealed partial class ConversationSession : IAsyncDisposable
 
     public ConversationState State => _lifecycle.State;
 
+    /// <summary>The reply state machine; tests replay the pacer's late signals on it.</summary>
+    internal ReplyLifecycle Lifecycle => _lifecycle;
+
     public IReadOnlyCollection<TranscriptEntry> Transcript => _transcript.ToArray();
 
     public event Action<TranscriptEntry>? TranscriptUpdated;
