@@ -75,7 +75,10 @@ public sealed class SessionLease : IDisposable
     {
         if (_sinceHeard is not null)
         {
-            return now - _sinceHeard() + _fresh;
+            // A viewer heard within the freshness time holds now; one gone quiet lapsed when it was last heard, so the grace
+            // runs from that moment and a vanished browser frees its slot one grace after its last packet.
+            var since = _sinceHeard();
+            return since < _fresh ? now : now - since;
         }
 
         long ticks = Interlocked.Read(ref _aliveUntilTicks);

@@ -24,8 +24,8 @@ public sealed class SessionOptions
     public int ApiLeaseSeconds { get; set; } = 60;
 
     /// <summary>
-    /// A WebRTC viewer holds its session while it was heard from within this time. Chrome sends RTCP about every second and ICE
-    /// consent checks every ~5 s, so 3 s notices a vanished browser quickly without dropping a live one.
+    /// A WebRTC viewer holds its session while it was heard from within this time (Chrome sends RTCP about every second and ICE
+    /// consent checks every ~5 s); once quiet longer, it counts as gone since it was last heard, and the grace runs from then.
     /// </summary>
     [Range(1, 60)]
     public int ViewerFreshSeconds { get; set; } = 3;
