@@ -2,12 +2,13 @@
 # Downloads the optional, larger models into models/ (needs internet; tests never run this):
 #   Whisper (speech recognition)   models/whisper-<size>/      from huggingface.co/onnx-community/whisper-<size>
 #   Piper voice (text to speech)   models/piper/<voice>.onnx(.json) from huggingface.co/rhasspy/piper-voices
-#   Wav2Lip (lip sync, 96x96)      models/wav2lip_gan.onnx     from huggingface.co/bluefoxcreation/Wav2lip-Onnx
+#   Whisper ggml (whisper.cpp)     models/ggml-<size>.bin      via scripts/fetch-voice-model.sh (what run.sh fetches)
+#   Wav2Lip (lip sync, 96x96)      models/wav2lip_gan.onnx     only with --wav2lip (see its licence below)
 #   YuNet face detector            models/face_detection_yunet_2023mar.onnx from github.com/opencv/opencv_zoo
 # Licences: Whisper MIT; Piper voices per voice (lessac: see its MODEL_CARD); Wav2Lip weights are for
 # NON-COMMERCIAL use only (Rudrabha/Wav2Lip licence); YuNet MIT.
 #
-# usage: scripts/download-models.sh [--whisper tiny,base|none] [--quantized] [--piper VOICE|none] [--no-wav2lip] [--no-yunet]
+# usage: scripts/download-models.sh [--whisper tiny,base|none] [--ggml base.en|none] [--quantized] [--piper VOICE|none] [--wav2lip] [--no-yunet]
 # Files already present are kept. A SHA-256 is checked where a published one is listed below; otherwise the
 # computed SHA-256 is printed so you can pin it.
 set -euo pipefail
@@ -17,16 +18,19 @@ cd "$ROOT"
 WHISPER_SIZES="base"
 QUANTIZED=0
 PIPER_VOICE="en_US-lessac-medium"
-WAV2LIP=1
+WAV2LIP=0
+GGML=base.en
 YUNET=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --whisper) WHISPER_SIZES="$2"; shift 2 ;;
     --quantized) QUANTIZED=1; shift ;;
     --piper) PIPER_VOICE="$2"; shift 2 ;;
+    --wav2lip) WAV2LIP=1; shift ;;
     --no-wav2lip) WAV2LIP=0; shift ;;
+    --ggml) GGML="$2"; shift 2 ;;
     --no-yunet) YUNET=0; shift ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -101,8 +105,13 @@ if [ "$PIPER_VOICE" != "none" ]; then
   fetch "$url.onnx.json" "models/piper/$PIPER_VOICE.onnx.json"
 fi
 
+if [ "$GGML" != "none" ]; then
+  "$ROOT/scripts/fetch-voice-model.sh" "$GGML"
+fi
+
 if [ "$WAV2LIP" = 1 ]; then
-  log "Wav2Lip weights are licensed for non-commercial use only"
+  log "Wav2Lip weights (Rudrabha/Wav2Lip, trained on LRS2) are licensed for RESEARCH AND NON-COMMERCIAL USE ONLY."
+  log "You asked for them with --wav2lip; do not use them in a commercial product."
   fetch "$HF/bluefoxcreation/Wav2lip-Onnx/resolve/$WAV2LIP_REVISION/wav2lip_gan.onnx" "models/wav2lip_gan.onnx"
 fi
 
@@ -110,5 +119,9 @@ if [ "$YUNET" = 1 ]; then
   fetch "https://github.com/opencv/opencv_zoo/raw/main/models/face_detection_yunet/face_detection_yunet_2023mar.onnx" "models/face_detection_yunet_2023mar.onnx"
 fi
 
+if [ "$WAV2LIP" = 0 ]; then
+  log "Wav2Lip not fetched: its weights are for non-commercial use only; add --wav2lip to fetch them anyway"
+fi
+
 log "done; models/ now holds:"
-find models -type f \( -name '*.onnx' -o -name '*.json' \) -printf '  %p (%s bytes)\n' | sort
+find models -type f \( -name '*.onnx' -o -name '*.json' -o -name '*.bin' \) -printf '  %p (%s bytes)\n' | sort

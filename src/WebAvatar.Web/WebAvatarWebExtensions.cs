@@ -30,6 +30,9 @@ public static class WebAvatarWebExtensions
         var services = builder.Services;
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
+        // Enums travel as their names in every JSON answer (dashboards and scripts read "Listening", not 0); /api/v1 uses
+        // the session messages' own shape (SessionJson).
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         services.AddPipeline().AddSpeechSynthesis().AddSpeechRecognition().AddWav2Lip().AddLipSync().AddMedia().AddWebRtcTransport();
         services.AddLiveSessions();
         services.AddSingleton<ISessionProfileResolver, SessionProfileResolver>();

@@ -18,6 +18,17 @@ public sealed class EngineCatalog(
     Speech.Recognition.WhisperEngine whisper,
     IConfiguration configuration)
 {
+    /// <summary>The ASR engine named when the server has no model and chat pages listen with the browser's recognizer.</summary>
+    public const string BrowserRecognizer = "browser speech recognition";
+
+    /// <summary>No server model: voice input still works, through the browser, and the report says what that means.</summary>
+    private static EngineStatus BrowserRecognition(string why) => new(
+        "ASR",
+        BrowserRecognizer,
+        true,
+        $"No Whisper model on the server ({why}); chat pages use the browser's own speech recognition (Web Speech API: Chrome, Edge, Safari), " +
+        "which may send the audio to the browser vendor. Install a model with scripts/fetch-voice-model.sh (run.sh does when online).");
+
     public async Task<HealthReport> GetReportAsync(CancellationToken cancellationToken)
     {
         var modelsFolder = AppPaths.Resolve(configuration["WebAvatar:ModelsPath"] ?? "models");
@@ -54,8 +65,9 @@ public sealed class EngineCatalog(
         engines.Add(new EngineStatus("VAD", silero ? "Silero VAD v5" : "energy fallback", silero,
             silero ? AppPaths.Resolve(vad.Options.ModelPath) : $"{vad.Options.ModelPath} missing: run scripts/setup.sh"));
 
-        engines.Add(new EngineStatus("ASR", whisper.Status.Available ? "Whisper (ONNX)" : "disabled", whisper.Status.Available,
-            whisper.Status.Available ? whisper.Describe() : "Voice input disabled: " + whisper.Describe().Replace("voice input disabled: ", string.Empty, StringComparison.Ordinal)));
+        engines.Add(whisper.Status.Available
+            ? new EngineStatus("ASR", "Whisper (ONNX)", true, whisper.Describe())
+            : BrowserRecognition(whisper.Describe().Replace("voice input disabled: ", string.Empty, StringComparison.Ordinal)));
 
         var avatar = AppPaths.Resolve(configuration["Avatar:Path"] ?? string.Empty);
         engines.Add(new EngineStatus("Avatar", Path.GetFileName(avatar), File.Exists(avatar), File.Exists(avatar) ? avatar : "missing: " + avatar));

@@ -165,7 +165,9 @@ public sealed class AdminAppFixture : IAsyncLifetime
 {
     public AdminApp App { get; private set; } = null!;
 
-    public async Task InitializeAsync() => App = await AdminApp.StartAsync();
+    // Several tests of the collection open sessions (chat pages, API sessions); room for all of them, so that one test's
+    // session in its grace time never makes another test's request look refused.
+    public async Task InitializeAsync() => App = await AdminApp.StartAsync(extra: new Dictionary<string, string> { ["Sessions:MaxSessions"] = "8" });
 
     public async Task DisposeAsync() => await App.DisposeAsync();
 }

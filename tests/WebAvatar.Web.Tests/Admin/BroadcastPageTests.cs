@@ -62,12 +62,12 @@ public sealed class BroadcastPageTests : BunitContext, IAsyncLifetime
         Assert.Equal("rtmp://127.0.0.1:9/live/****", page.Find(".mirror-target").TextContent.Trim());
         Assert.DoesNotContain("very-secret-key", page.Markup);
 
-        page.Find(".broadcast-line input").Input("Hello from the dashboard");
-        page.Find(".say-button").Click();
+        Retry(() => page.Find(".broadcast-line input").Input("Hello from the dashboard"));
+        Retry(() => page.Find(".say-button").Click());
         page.WaitForAssertion(() => Assert.Contains(broadcast.Transcript, e => e.Text.Contains("Hello from the dashboard", StringComparison.Ordinal)), TimeSpan.FromSeconds(10));
-        page.Find(".interrupt-button").Click();
+        Retry(() => page.Find(".interrupt-button").Click());
 
-        page.Find(".stop-broadcast").Click();
+        Retry(() => page.Find(".stop-broadcast").Click());
         page.WaitForAssertion(() => Assert.NotNull(page.Find("#no-broadcasts")), TimeSpan.FromSeconds(10));
         Assert.Null(_registry.Find(broadcast.Id));
         Assert.NotNull(_registry.Find(chat.Id));
@@ -162,5 +162,24 @@ public sealed class BroadcastPageTests : BunitContext, IAsyncLifetime
         Assert.Equal("Nothing to say: the text is empty.", empty.Error);
         Assert.True(await _service.StopAsync(broadcast.Id));
         Assert.Null(_registry.Find(broadcast.Id));
+    }
+
+    /// <summary>
+    /// The page re-renders whenever the live session reports an event (on its own threads), which can replace an element's
+    /// handler between finding it and firing it; fire again on the fresh render.
+    /// </summary>
+    private static void Retry(Action fire)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                fire();
+                return;
+            }
+            catch (Bunit.Rendering.UnknownEventHandlerIdException) when (attempt < 5)
+            {
+            }
+        }
     }
 }

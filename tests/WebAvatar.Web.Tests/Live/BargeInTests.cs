@@ -43,7 +43,7 @@ public class BargeInTests
         await using var app = await AppProcess.StartAsync(new Dictionary<string, string>
         {
             ["WebRtc:UdpPort"] = "0",
-            ["Logging:LogLevel:WebAvatar.Web.Sessions"] = "Debug", // the server-side timeline of the barge-in
+            ["Logging:LogLevel:WebAvatar.Pipeline.Voice"] = "Debug", // the server-side timeline of the barge-in
         });
         await using var chromium = await ChromiumLauncher.LaunchAsync(micWav);
         var browser = chromium.Browser;

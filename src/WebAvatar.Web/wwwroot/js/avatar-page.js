@@ -37,6 +37,41 @@ window.avatarPage = (function () {
   function saveResume(id, token) { sessionStorage.setItem(resumeKey, JSON.stringify({ id, token })); }
   function clearResume() { sessionStorage.removeItem(resumeKey); }
 
-  window.addEventListener('beforeunload', () => { if (controller) controller.close(); });
-  return { connect, setMic, stats, peerUrl, controller: current, close, loadResume, saveResume, clearResume };
+  // Voice input without a server model: the browser's own recognizer (Web Speech API: Chrome, Edge, Safari), whose
+  // transcripts go to the server as text. Chrome ends a recognition after a pause, so it is restarted while wanted.
+  let recognition = null;
+  function browserRecognizerAvailable() { return !!(window.SpeechRecognition || window.webkitSpeechRecognition); }
+  function startBrowserRecognition(dotnet, lang) {
+    const Recognition = window.SpeechRecognition || window.webkitSpeechRecognition;
+    if (!Recognition) return false;
+    stopBrowserRecognition();
+    const r = new Recognition();
+    r.continuous = true;
+    r.interimResults = true;
+    r.lang = lang || navigator.language || 'en-US';
+    r.onresult = (event) => {
+      for (let i = event.resultIndex; i < event.results.length; i++) {
+        const result = event.results[i];
+        const text = (result[0] && result[0].transcript || '').trim();
+        if (text) dotnet.invokeMethodAsync('OnBrowserTranscript', text, !!result.isFinal).catch(() => {});
+      }
+    };
+    r.onerror = (event) => {
+      if (event.error === 'no-speech' || event.error === 'aborted') return;
+      dotnet.invokeMethodAsync('OnBrowserRecognizerError', String(event.error || 'error')).catch(() => {});
+    };
+    r.onend = () => { if (recognition === r) { try { r.start(); } catch (e) { /* already started */ } } };
+    recognition = r;
+    r.start();
+    return true;
+  }
+  function stopBrowserRecognition() {
+    const r = recognition;
+    recognition = null;
+    if (r) { try { r.stop(); } catch (e) { /* not started */ } }
+  }
+
+  window.addEventListener('beforeunload', () => { stopBrowserRecognition(); if (controller) controller.close(); });
+  return { connect, setMic, stats, peerUrl, controller: current, close, loadResume, saveResume, clearResume,
+           browserRecognizerAvailable, startBrowserRecognition, stopBrowserRecognition };
 })();
