@@ -60,7 +60,7 @@ public sealed class WhisperEngine : IDisposable
             _logger.LogInformation(
                 "Whisper loaded: {Model} ({Layers} decoder layers, {Heads} heads, {Mels} mel bands)",
                 files.Describe(), model.DecoderLayers, model.Heads, model.MelBins);
-            return new WhisperRecognizer(model, _options);
+            return new WhisperRecognizer(model, _options) { ModelDescription = files.Describe() };
         }
         catch (Exception ex) when (ex is IOException or InvalidDataException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException or UnauthorizedAccessException)
         {

@@ -15,7 +15,7 @@ public sealed class EngineCatalog(
     IEnumerable<IAvatarRendererFactory> renderers,
     SessionRegistry sessionRegistry,
     Speech.Vad.VoiceActivityDetectorFactory vad,
-    Speech.Recognition.WhisperEngine whisper,
+    Speech.Recognition.StreamingTranscriberFactory transcribers,
     IConfiguration configuration)
 {
     public async Task<HealthReport> GetReportAsync(CancellationToken cancellationToken)
@@ -54,8 +54,8 @@ public sealed class EngineCatalog(
         engines.Add(new EngineStatus("VAD", silero ? "Silero VAD v5" : "energy fallback", silero,
             silero ? AppPaths.Resolve(vad.Options.ModelPath) : $"{vad.Options.ModelPath} missing: run scripts/setup.sh"));
 
-        engines.Add(new EngineStatus("ASR", whisper.Status.Available ? "Whisper (ONNX)" : "disabled", whisper.Status.Available,
-            whisper.Status.Available ? whisper.Describe() : "Voice input disabled: " + whisper.Describe().Replace("voice input disabled: ", string.Empty, StringComparison.Ordinal)));
+        var asr = transcribers.Recognizer;
+        engines.Add(new EngineStatus("ASR", asr.Engine, asr.Active, asr.Detail));
 
         var avatar = AppPaths.Resolve(configuration["Avatar:Path"] ?? string.Empty);
         engines.Add(new EngineStatus("Avatar", Path.GetFileName(avatar), File.Exists(avatar), File.Exists(avatar) ? avatar : "missing: " + avatar));
