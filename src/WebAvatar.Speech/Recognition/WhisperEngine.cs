@@ -19,11 +19,8 @@ public sealed class WhisperEngine : IDisposable
     {
         _options = options.Value;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
+        // No warning when there is no model: Whisper.net may be the engine in use, and the selector logs the outcome.
         Status = locator.Locate();
-        if (!Status.Available)
-        {
-            _logger.LogWarning("{Message}", Status.Message);
-        }
 
         _recognizer = new Lazy<WhisperRecognizer?>(Load, LazyThreadSafetyMode.ExecutionAndPublication);
     }

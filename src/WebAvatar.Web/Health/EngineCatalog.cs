@@ -71,6 +71,11 @@ public sealed class EngineCatalog(
             return found;
         }
 
+        foreach (var file in Directory.EnumerateFiles(folder, "ggml-*.bin"))
+        {
+            found.Add(new ModelFile("Whisper (ggml)", file, new FileInfo(file).Length));
+        }
+
         foreach (var file in Directory.EnumerateFiles(folder, "*.onnx", SearchOption.AllDirectories))
         {
             var name = Path.GetFileName(file);
