@@ -40,6 +40,7 @@ public static class WebAvatarWebExtensions
         services.AddScoped<PageLease>();
         services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler>(sp => sp.GetRequiredService<PageLease>());
         services.AddSingleton<EngineCatalog>();
+        services.AddHostedService<SpeechRecognizerWarmUp>();
         services.AddServerMetrics();
         builder.AddAdmin();
         builder.AddSessionApi();

@@ -10,7 +10,8 @@ public static class SpeechRecognitionServiceCollectionExtensions
 {
     /// <summary>
     /// Registers voice input: options from the "Vad" and "Whisper" sections (validated at start), the Silero/energy
-    /// VAD factory, the Whisper engine (model located at start, loaded on first use), the
+    /// VAD factory, the Whisper engines (ONNX and Whisper.net: models located at start, the chosen one loaded on first
+    /// use) and the <see cref="UtteranceRecognizerSelector"/> that picks one (Whisper:Engine), the
     /// <see cref="ISpeechToTextClient"/> and the per-session <see cref="StreamingTranscriberFactory"/>.
     /// </summary>
     public static IServiceCollection AddSpeechRecognition(this IServiceCollection services)
@@ -18,11 +19,16 @@ public static class SpeechRecognitionServiceCollectionExtensions
         services.AddOptions<VadOptions>().BindConfiguration(VadOptions.SectionName).ValidateDataAnnotations()
             .Validate(o => o.NegativeThreshold < o.Threshold, "Vad:NegativeThreshold must be below Vad:Threshold.")
             .ValidateOnStart();
-        services.AddOptions<WhisperOptions>().BindConfiguration(WhisperOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<WhisperOptions>().BindConfiguration(WhisperOptions.SectionName).ValidateDataAnnotations()
+            .Validate(o => WhisperOptions.Engines.Contains(o.Engine.Trim(), StringComparer.OrdinalIgnoreCase), $"Whisper:Engine must be one of: {string.Join(", ", WhisperOptions.Engines)}.")
+            .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<VoiceActivityDetectorFactory>();
         services.TryAddSingleton<WhisperModelLocator>();
         services.TryAddSingleton<WhisperEngine>();
+        services.TryAddSingleton<WhisperGgmlModelLocator>();
+        services.TryAddSingleton<WhisperNetEngine>();
+        services.TryAddSingleton<UtteranceRecognizerSelector>();
         services.TryAddSingleton<ISpeechToTextClient, WhisperSpeechToTextClient>();
         services.TryAddSingleton<StreamingTranscriberFactory>();
         return services;

@@ -23,7 +23,7 @@ public sealed class StreamingTranscriber : IAudioInputSink, IAsyncDisposable
     private const int QueueCapacity = 1000;
 
     private readonly VoiceActivityDetector _vad;
-    private readonly WhisperRecognizer? _recognizer;
+    private readonly IUtteranceRecognizer? _recognizer;
     private readonly WhisperOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -54,7 +54,7 @@ public sealed class StreamingTranscriber : IAudioInputSink, IAsyncDisposable
 
     public StreamingTranscriber(
         VoiceActivityDetector vad,
-        WhisperRecognizer? recognizer,
+        IUtteranceRecognizer? recognizer,
         WhisperOptions options,
         VadOptions vadOptions,
         TimeProvider? timeProvider = null,
@@ -80,6 +80,9 @@ public sealed class StreamingTranscriber : IAudioInputSink, IAsyncDisposable
 
     /// <summary>Transcription events in order. Completes when <see cref="RunAsync"/> ends.</summary>
     public ChannelReader<TranscriptionEvent> Events => _events.Reader;
+
+    /// <summary>The recognizer's engine name, or <see cref="RecognizerSelection.Disabled"/> without one (endpoints only).</summary>
+    public string EngineName => _recognizer?.EngineName ?? RecognizerSelection.Disabled;
 
     /// <summary>True while the user is speaking.</summary>
     public bool IsSpeaking => _vad.IsSpeaking;
@@ -308,7 +311,7 @@ public sealed class StreamingTranscriber : IAudioInputSink, IAsyncDisposable
 
         // The tail past the first silent window is not heard yet: zeros, as Whisper pads its input anyway.
         var cancel = new CancellationTokenSource();
-        var decode = DecodeUtterance(_recognizer, length, token, cancel.Token);
+        var decode = DecodeUtterance(_recognizer, length, RecognitionPass.Final, token, cancel.Token);
         _speculative = new SpeculativeFinal(_utteranceId, _utteranceStart, end, decode, cancel);
         _lastDecode = decode;
     }
@@ -352,7 +355,7 @@ public sealed class StreamingTranscriber : IAudioInputSink, IAsyncDisposable
         _lastPartialTicks = _time.GetTimestamp();
         _partialCancel?.Dispose();
         _partialCancel = CancellationTokenSource.CreateLinkedTokenSource(token);
-        var decode = DecodeUtterance(_recognizer, _utterance.Length, _partialCancel.Token);
+        var decode = DecodeUtterance(_recognizer, _utterance.Length, RecognitionPass.Partial, _partialCancel.Token);
         _lastDecode = EmitPartialAsync(_utteranceId, _utteranceStart + _utterance.Length, decode);
     }
 
@@ -391,7 +394,7 @@ public sealed class StreamingTranscriber : IAudioInputSink, IAsyncDisposable
         }
 
         _partialCancel?.Cancel();
-        var decode = DecodeUtterance(_recognizer, _utterance.Length, token);
+        var decode = DecodeUtterance(_recognizer, _utterance.Length, RecognitionPass.Final, token);
         _utterance.Clear();
         _lastDecode = EmitFinalAsync(id, start, end, decode);
     }
@@ -401,7 +404,7 @@ public sealed class StreamingTranscriber : IAudioInputSink, IAsyncDisposable
     /// thread pool, after the previous decode (<c>_lastDecode</c>, which the caller then replaces) so decodes never overlap.
     /// Called on the VAD loop.
     /// </summary>
-    private Task<WhisperTranscription> DecodeUtterance(WhisperRecognizer recognizer, int length, CancellationToken token, CancellationToken discard = default)
+    private Task<WhisperTranscription> DecodeUtterance(IUtteranceRecognizer recognizer, int length, RecognitionPass pass, CancellationToken token, CancellationToken discard = default)
     {
         var audio = ArrayPool<float>.Shared.Rent(Math.Max(1, length));
         var heard = Math.Min(length, _utterance.Length);
@@ -417,7 +420,7 @@ public sealed class StreamingTranscriber : IAudioInputSink, IAsyncDisposable
                     // A discarded speculative decode ends cancelled; only the order matters here.
                     await Task.WhenAny(previous).ConfigureAwait(false);
                     using var linked = CancellationTokenSource.CreateLinkedTokenSource(token, discard);
-                    return recognizer.Transcribe(audio.AsSpan(0, length), null, null, linked.Token);
+                    return await recognizer.TranscribeAsync(audio.AsMemory(0, length), pass, linked.Token).ConfigureAwait(false);
                 }
                 finally
                 {

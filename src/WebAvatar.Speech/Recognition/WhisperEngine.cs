@@ -19,11 +19,8 @@ public sealed class WhisperEngine : IDisposable
     {
         _options = options.Value;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
+        // No warning when there is no model: Whisper.net may be the engine in use, and the selector logs the outcome.
         Status = locator.Locate();
-        if (!Status.Available)
-        {
-            _logger.LogWarning("{Message}", Status.Message);
-        }
 
         _recognizer = new Lazy<WhisperRecognizer?>(Load, LazyThreadSafetyMode.ExecutionAndPublication);
     }
@@ -60,7 +57,7 @@ public sealed class WhisperEngine : IDisposable
             _logger.LogInformation(
                 "Whisper loaded: {Model} ({Layers} decoder layers, {Heads} heads, {Mels} mel bands)",
                 files.Describe(), model.DecoderLayers, model.Heads, model.MelBins);
-            return new WhisperRecognizer(model, _options);
+            return new WhisperRecognizer(model, _options) { ModelDescription = files.Describe() };
         }
         catch (Exception ex) when (ex is IOException or InvalidDataException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException or UnauthorizedAccessException)
         {

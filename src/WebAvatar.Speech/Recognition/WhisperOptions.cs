@@ -7,6 +7,26 @@ public sealed class WhisperOptions
 {
     public const string SectionName = "Whisper";
 
+    /// <summary>The values <see cref="Engine"/> accepts.</summary>
+    public static readonly IReadOnlyList<string> Engines = [WhisperEngines.Auto, WhisperEngines.WhisperNet, WhisperEngines.Onnx];
+
+    /// <summary>
+    /// Which engine decodes: "auto" (Whisper.net when a ggml model is found, else ONNX Whisper when its folder is found,
+    /// else none), "whisper.net" or "onnx". An explicitly chosen engine that cannot load disables voice input (and says why).
+    /// </summary>
+    [Required]
+    public string Engine { get; set; } = WhisperEngines.Auto;
+
+    /// <summary>A whisper.cpp ggml model file for Whisper.net. Empty: the first <c>{ModelsRoot}/ggml-*.bin</c> (by <see cref="PreferredSize"/>).</summary>
+    public string? GgmlModelPath { get; set; }
+
+    /// <summary>Whisper.net CPU threads per decode (0 = the machine's cores, at most 4).</summary>
+    [Range(0, 256)]
+    public int Threads { get; set; }
+
+    /// <summary>Whisper.net: size the audio context to the utterance (much faster on short utterances) instead of the full 30 s.</summary>
+    public bool TrimAudioContext { get; set; } = true;
+
     /// <summary>A model folder (encoder_model*.onnx, decoder_model_merged*.onnx, tokenizer files). Empty: search <see cref="ModelsRoot"/>.</summary>
     public string? ModelDirectory { get; set; }
 

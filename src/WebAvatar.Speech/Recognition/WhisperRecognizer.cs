@@ -10,8 +10,10 @@ namespace WebAvatar.Speech.Recognition;
 /// generation_config.json, never emits special tokens other than end-of-text, and detects the language (argmax over
 /// the language tokens after start-of-transcript) when none is forced. Thread-safe; calls block for inference.
 /// </summary>
-public sealed class WhisperRecognizer : IDisposable
+public sealed class WhisperRecognizer : IUtteranceRecognizer, IDisposable
 {
+    public const string Name = "Whisper (ONNX)";
+
     private const int MaxTargetPositions = 448;
 
     private readonly WhisperOnnxModel _model;
@@ -54,6 +56,24 @@ public sealed class WhisperRecognizer : IDisposable
     }
 
     public WhisperOnnxModel Model => _model;
+
+    public string EngineName => Name;
+
+    public string ModelDescription { get; init; } = "whisper (ONNX Runtime)";
+
+    /// <summary>Runs <see cref="Transcribe"/> on the calling thread (it blocks for the whole decode).</summary>
+    public Task<WhisperTranscription> TranscribeAsync(ReadOnlyMemory<float> audio, RecognitionPass pass, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return Task.FromResult(Transcribe(audio.Span, null, null, cancellationToken));
+        }
+        catch (Exception ex)
+        {
+            // Awaiting rethrows it as is, OperationCanceledException included.
+            return Task.FromException<WhisperTranscription>(ex);
+        }
+    }
 
     /// <summary>
     /// Transcribes 16 kHz mono audio in [-1, 1] (longer than 30 s is trimmed). <paramref name="onText"/> receives the

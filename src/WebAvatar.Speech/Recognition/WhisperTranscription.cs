@@ -7,9 +7,10 @@ namespace WebAvatar.Speech.Recognition;
 /// <param name="AudioDuration">Length of the audio that was decoded.</param>
 /// <param name="FeatureTime">Log-mel computation.</param>
 /// <param name="EncoderTime">Encoder inference.</param>
-/// <param name="DecoderTime">All decoder steps, prompt included.</param>
+/// <param name="DecoderTime">All decoder steps, prompt included (engines that do not split their time report all of it here).</param>
 /// <param name="DecoderSteps">Decoder runs (the prompt counts as one, or two with language detection).</param>
 /// <param name="HitLengthCap">True when decoding stopped at the token cap instead of end-of-text.</param>
+/// <param name="Engine">The engine that decoded it (<see cref="IUtteranceRecognizer.EngineName"/>).</param>
 public sealed record WhisperTranscription(
     string Text,
     string Language,
@@ -19,7 +20,8 @@ public sealed record WhisperTranscription(
     TimeSpan EncoderTime,
     TimeSpan DecoderTime,
     int DecoderSteps,
-    bool HitLengthCap)
+    bool HitLengthCap,
+    string Engine = WhisperRecognizer.Name)
 {
     public TimeSpan TotalTime => FeatureTime + EncoderTime + DecoderTime;
 

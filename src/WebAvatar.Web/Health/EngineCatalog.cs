@@ -15,7 +15,7 @@ public sealed class EngineCatalog(
     IEnumerable<IAvatarRendererFactory> renderers,
     SessionRegistry sessionRegistry,
     Speech.Vad.VoiceActivityDetectorFactory vad,
-    Speech.Recognition.WhisperEngine whisper,
+    Speech.Recognition.StreamingTranscriberFactory transcribers,
     IConfiguration configuration)
 {
     /// <summary>The ASR engine named when the server has no model and chat pages listen with the browser's recognizer.</summary>
@@ -65,9 +65,10 @@ public sealed class EngineCatalog(
         engines.Add(new EngineStatus("VAD", silero ? "Silero VAD v5" : "energy fallback", silero,
             silero ? AppPaths.Resolve(vad.Options.ModelPath) : $"{vad.Options.ModelPath} missing: run scripts/setup.sh"));
 
-        engines.Add(whisper.Status.Available
-            ? new EngineStatus("ASR", "Whisper (ONNX)", true, whisper.Describe())
-            : BrowserRecognition(whisper.Describe().Replace("voice input disabled: ", string.Empty, StringComparison.Ordinal)));
+        var asr = transcribers.Recognizer;
+        engines.Add(asr.Active
+            ? new EngineStatus("ASR", asr.Engine, true, asr.Detail)
+            : BrowserRecognition(asr.Detail.Replace("Voice input disabled: ", string.Empty, StringComparison.Ordinal)));
 
         var avatar = AppPaths.Resolve(configuration["Avatar:Path"] ?? string.Empty);
         engines.Add(new EngineStatus("Avatar", Path.GetFileName(avatar), File.Exists(avatar), File.Exists(avatar) ? avatar : "missing: " + avatar));
@@ -81,6 +82,11 @@ public sealed class EngineCatalog(
         if (!Directory.Exists(folder))
         {
             return found;
+        }
+
+        foreach (var file in Directory.EnumerateFiles(folder, "ggml-*.bin"))
+        {
+            found.Add(new ModelFile("Whisper (ggml)", file, new FileInfo(file).Length));
         }
 
         foreach (var file in Directory.EnumerateFiles(folder, "*.onnx", SearchOption.AllDirectories))

@@ -1,0 +1,106 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace WebAvatar.Speech.Recognition;
+
+/// <summary>
+/// Chooses the recognizer every session uses from <see cref="WhisperOptions.Engine"/>: "whisper.net", "onnx", or "auto"
+/// (Whisper.net when a ggml model is found, else ONNX Whisper when its folder is found). An explicitly chosen engine
+/// that fails to load disables voice input; under "auto" a ggml model that fails to load falls back to ONNX Whisper.
+/// Either way the health line names the engine that runs and the reason for anything else. Decides (and loads the
+/// model) once, on first use; thread-safe singleton.
+/// </summary>
+public sealed partial class UtteranceRecognizerSelector
+{
+    private readonly WhisperOptions _options;
+    private readonly WhisperNetEngine _whisperNet;
+    private readonly WhisperEngine _onnx;
+    private readonly ILogger _logger;
+    private readonly Lazy<RecognizerSelection> _selection;
+
+    public UtteranceRecognizerSelector(
+        IOptions<WhisperOptions> options,
+        WhisperNetEngine whisperNet,
+        WhisperEngine onnx,
+        ILogger<UtteranceRecognizerSelector>? logger = null)
+    {
+        _options = options.Value;
+        _whisperNet = whisperNet;
+        _onnx = onnx;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _selection = new Lazy<RecognizerSelection>(SelectCore, LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    public WhisperOptions Options => _options;
+
+    /// <summary>The engine in use (loads it on the first call, which blocks for the model load).</summary>
+    public RecognizerSelection Select() => _selection.Value;
+
+    private RecognizerSelection SelectCore()
+    {
+        var engine = _options.Engine.Trim().ToLowerInvariant();
+        var selection = engine switch
+        {
+            WhisperEngines.WhisperNet => UseWhisperNet() ?? Disabled($"Whisper:Engine is whisper.net but {_whisperNet.Describe()}"),
+            WhisperEngines.Onnx => UseOnnx(null) ?? Disabled($"Whisper:Engine is onnx but {OnnxReason()}"),
+            _ => SelectAuto(),
+        };
+        if (selection.Active)
+        {
+            LogSelected(_logger, selection.Engine, engine, selection.Detail);
+        }
+        else
+        {
+            LogDisabled(_logger, engine, selection.Detail);
+        }
+
+        return selection;
+    }
+
+    private RecognizerSelection SelectAuto()
+    {
+        if (_whisperNet.ModelPath is null)
+        {
+            return UseOnnx(null) ?? Disabled(
+                _onnx.Status.Available
+                    ? OnnxReason()
+                    : $"no Whisper model ({_whisperNet.Expected} for Whisper.net or {_options.ModelsRoot}/whisper-*/ for ONNX; run scripts/download-models.sh)");
+        }
+
+        if (UseWhisperNet() is { } whisperNet)
+        {
+            return whisperNet;
+        }
+
+        var reason = $"Whisper.net: {_whisperNet.Describe()}";
+        return UseOnnx(reason) ?? Disabled($"{reason}; ONNX Whisper: {OnnxReason()}");
+    }
+
+    private RecognizerSelection? UseWhisperNet() =>
+        _whisperNet.Recognizer is { } recognizer
+            ? new RecognizerSelection(recognizer, recognizer.EngineName, $"voice input: {recognizer.ModelDescription}")
+            : null;
+
+    private RecognizerSelection? UseOnnx(string? fallbackReason)
+    {
+        if (!_onnx.IsAvailable)
+        {
+            return null;
+        }
+
+        var recognizer = _onnx.GetRecognizer();
+        var detail = $"voice input: {recognizer.ModelDescription}" + (fallbackReason is null ? string.Empty : $" (fallback: {fallbackReason})");
+        return new RecognizerSelection(recognizer, recognizer.EngineName, detail);
+    }
+
+    private string OnnxReason() => _onnx.Describe().Replace("voice input disabled: ", string.Empty, StringComparison.Ordinal);
+
+    private static RecognizerSelection Disabled(string reason) => new(null, RecognizerSelection.Disabled, $"Voice input disabled: {reason}");
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Speech recognition: {Engine} (Whisper:Engine={Setting}), {Detail}")]
+    private static partial void LogSelected(ILogger logger, string engine, string setting, string detail);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Speech recognition off (Whisper:Engine={Setting}): {Detail}")]
+    private static partial void LogDisabled(ILogger logger, string setting, string detail);
+}
