@@ -62,6 +62,9 @@ public sealed class AppProcess : IAsyncDisposable
         info.Environment["WEBAVATAR_ROOT"] = RepoPaths.Root;
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         info.Environment["Logging__LogLevel__Default"] = "Information";
+        // Several apps may run at once (a shared fixture app and a test's own): each takes a free UDP port for WebRTC
+        // instead of the fixed default, which only the first one could bind.
+        info.Environment["WebRtc__UdpPort"] = "0";
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;

@@ -58,22 +58,11 @@ public sealed class SpeechEngineHealthTests : IDisposable
         return doc.RootElement.GetProperty("engines").EnumerateArray().Single(e => e.GetProperty("stage").GetString() == "ASR").Clone();
     }
 
-    private async Task<string> GenerateGgmlAsync(string name, params string[] extraArgs)
+    private Task<string> GenerateGgmlAsync(string name, params string[] extraArgs)
     {
         Directory.CreateDirectory(_dir);
         var path = Path.Combine(_dir, name);
-        var psi = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardError = true };
-        psi.ArgumentList.Add(Path.Combine(RepoPaths.Root, "tools", "gen_whisper_ggml.py"));
-        psi.ArgumentList.Add(path);
-        foreach (var arg in extraArgs)
-        {
-            psi.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(psi)!;
-        var stderr = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, stderr);
-        return path;
+        ModelTools.Generate("gen_whisper_ggml.py", [path, .. extraArgs]);
+        return Task.FromResult(path);
     }
 }

@@ -87,32 +87,15 @@ internal static class Wav2LipTestAssets
     private static string GenerateModel(params string[] args)
     {
         var output = Path.Combine(Folder.Value, $"wav2lip_{string.Join('_', args).Replace("-", "")}.onnx");
-        Run("/usr/bin/python3", [Path.Combine(RepoRoot, "tools", "gen_wav2lip_model.py"), .. args, "-o", output]);
+        ModelTools.Generate("gen_wav2lip_model.py", [.. args, "-o", output]);
         return output;
     }
 
     private static string Ffmpeg(string name, params string[] args)
     {
         var output = Path.Combine(Folder.Value, name);
-        Run("ffmpeg", ["-v", "error", "-y", .. args, output]);
+        ModelTools.Run("ffmpeg", ["-v", "error", "-y", .. args, output]);
         return output;
     }
 
-    private static void Run(string program, string[] args)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{program} {string.Join(' ', args)} failed: {stderr.Result}");
-        }
-    }
 }

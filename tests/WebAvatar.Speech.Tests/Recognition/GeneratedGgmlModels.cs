@@ -53,22 +53,7 @@ internal static class GeneratedGgmlModels
     public static string Generate(string name, params string[] extraArgs)
     {
         var path = Path.Combine(Root, name);
-        var psi = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardError = true, RedirectStandardOutput = true };
-        psi.ArgumentList.Add(Path.Combine(TestPaths.RepoRoot, "tools", "gen_whisper_ggml.py"));
-        psi.ArgumentList.Add(path);
-        foreach (var arg in extraArgs)
-        {
-            psi.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(psi)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"gen_whisper_ggml.py failed ({process.ExitCode}): {stderr.Result}");
-        }
+        ModelTools.Generate("gen_whisper_ggml.py", [path, .. extraArgs]);
 
         return path;
     }

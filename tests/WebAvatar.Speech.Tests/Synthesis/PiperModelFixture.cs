@@ -22,22 +22,8 @@ public sealed class PiperModelFixture : IDisposable
 
     public void Generate(string name, params string[] extra)
     {
-        var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardError = true, RedirectStandardOutput = true };
-        start.ArgumentList.Add(Path.Combine(RepoPaths.Root, "tools", "gen_piper_model.py"));
-        start.ArgumentList.Add(Path.Combine(Directory, name + ".onnx"));
-        foreach (var arg in extra)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        string error = process.StandardError.ReadToEnd();
-        process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException("gen_piper_model.py failed (needs Debian python3-onnx, python3-numpy): " + error);
-        }
+        // Needs Debian python3-onnx and python3-numpy (scripts/setup.sh installs them).
+        ModelTools.Generate("gen_piper_model.py", [Path.Combine(Directory, name + ".onnx"), .. extra]);
     }
 
     public void Dispose()

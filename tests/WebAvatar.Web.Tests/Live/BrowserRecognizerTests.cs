@@ -99,15 +99,5 @@ public class BrowserRecognizerTests
         return page;
     }
 
-    private static void GenerateWhisperModel(string directory)
-    {
-        var info = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardError = true, RedirectStandardOutput = true };
-        info.ArgumentList.Add(Path.Combine(RepoPaths.Root, "tools", "gen_whisper_model.py"));
-        info.ArgumentList.Add(directory);
-        using var process = Process.Start(info)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, "gen_whisper_model.py failed: " + stderr.Result);
-    }
+    private static void GenerateWhisperModel(string directory) => ModelTools.Generate("gen_whisper_model.py", directory);
 }

@@ -38,7 +38,9 @@ window.avatarPage = (function () {
   function clearResume() { sessionStorage.removeItem(resumeKey); }
 
   // Voice input without a server model: the browser's own recognizer (Web Speech API: Chrome, Edge, Safari), whose
-  // transcripts go to the server as text. Chrome ends a recognition after a pause, so it is restarted while wanted.
+  // transcripts go to the server as text. Chrome ends a recognition after a pause, so a normal end is followed by a new
+  // start; an error (no network to the vendor's service, no permission) ends it for good and is reported, so a recognizer
+  // that cannot work never spins in a restart loop.
   let recognition = null;
   function browserRecognizerAvailable() { return !!(window.SpeechRecognition || window.webkitSpeechRecognition); }
   function startBrowserRecognition(dotnet, lang) {
@@ -46,6 +48,7 @@ window.avatarPage = (function () {
     if (!Recognition) return false;
     stopBrowserRecognition();
     const r = new Recognition();
+    let failed = false;
     r.continuous = true;
     r.interimResults = true;
     r.lang = lang || navigator.language || 'en-US';
@@ -58,9 +61,14 @@ window.avatarPage = (function () {
     };
     r.onerror = (event) => {
       if (event.error === 'no-speech' || event.error === 'aborted') return;
+      failed = true;
+      if (recognition === r) recognition = null;
       dotnet.invokeMethodAsync('OnBrowserRecognizerError', String(event.error || 'error')).catch(() => {});
     };
-    r.onend = () => { if (recognition === r) { try { r.start(); } catch (e) { /* already started */ } } };
+    r.onend = () => {
+      if (recognition !== r || failed) return;
+      setTimeout(() => { if (recognition === r) { try { r.start(); } catch (e) { /* already started */ } } }, 250);
+    };
     recognition = r;
     r.start();
     return true;
