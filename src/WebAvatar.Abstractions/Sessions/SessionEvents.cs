@@ -35,7 +35,15 @@ public sealed record TranscriptUpdated(
     string ReplyId,
     TranscriptRole Role,
     string Text,
-    bool IsFinal) : SessionEvent;
+    bool IsFinal) : SessionEvent
+{
+    /// <summary>The event for a conversation's transcript line (its time kept).</summary>
+    public static TranscriptUpdated From(TranscriptEntry entry, string sessionId) =>
+        new(entry.ReplyId, entry.Role, entry.Text, entry.IsFinal) { SessionId = sessionId, At = entry.At };
+
+    /// <summary>The transcript line this event carries.</summary>
+    public TranscriptEntry ToEntry() => new(ReplyId, Role, Text, IsFinal, At);
+}
 
 /// <summary>A reply reached <see cref="Stage"/> <see cref="Milliseconds"/> after it started (end of user speech or text submit).</summary>
 public sealed record StageMeasured(

@@ -58,7 +58,7 @@ public sealed partial class LiveSession : IAsyncDisposable
 
         conversation.Output = media;
         conversation.StateChanged += OnStateChanged;
-        conversation.TranscriptUpdated += e => Publish(new TranscriptUpdated(e.ReplyId, e.Role, e.Text, e.IsFinal) { SessionId = Id });
+        conversation.TranscriptUpdated += e => Publish(TranscriptUpdated.From(e, Id));
         conversation.StageMeasured += OnStageMeasured;
         conversation.ErrorRaised += message => Publish(new SessionError(message) { SessionId = Id });
         conversation.FrameEmitted += Metrics.OnFrame;

@@ -113,7 +113,7 @@ public sealed partial class ChatHistoryStore(
     {
         if (e is TranscriptUpdated line)
         {
-            Record(e.SessionId, new TranscriptEntry(line.ReplyId, line.Role, line.Text, line.IsFinal, line.At));
+            Record(e.SessionId, line.ToEntry());
         }
     }
 
