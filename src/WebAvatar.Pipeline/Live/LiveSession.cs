@@ -213,7 +213,8 @@ public sealed partial class LiveSession : IAsyncDisposable
         Mirrors.List().Count,
         Leases.Active.Select(l => l.Kind.ToString().ToLowerInvariant()).ToList(),
         CreatedAt,
-        Metrics.RecentReplies);
+        Metrics.RecentReplies,
+        _voice.Preemption);
 
     internal void Start()
     {

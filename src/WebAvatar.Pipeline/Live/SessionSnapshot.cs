@@ -22,4 +22,5 @@ public sealed record SessionSnapshot(
     int Mirrors,
     IReadOnlyList<string> Holders,
     DateTimeOffset CreatedAt,
-    IReadOnlyList<ReplyLatency> RecentReplies);
+    IReadOnlyList<ReplyLatency> RecentReplies,
+    Voice.PreemptionCounts Preemption);

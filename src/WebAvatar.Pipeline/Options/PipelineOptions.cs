@@ -30,4 +30,11 @@ public sealed class PipelineOptions
     /// <summary>Longest user text or "say" line accepted.</summary>
     [Range(1, 1_000_000)]
     public int MaxInputChars { get; set; } = 4000;
+
+    /// <summary>
+    /// Preemptive replies: at the first silent moment after the user speaks, start the reply (LLM, TTS, lip-sync) on the
+    /// speculative transcript and hold its output until the end of the turn is confirmed; dropped silently when the user
+    /// goes on. Saves the ASR and first-clause time; costs a wasted LLM call per pause that was not the end.
+    /// </summary>
+    public bool PreemptiveReplies { get; set; } = true;
 }

@@ -33,6 +33,7 @@ public sealed partial class ConversationSession : IAsyncDisposable
     private readonly ConcurrentQueue<TranscriptEntry> _transcript = new();
     private readonly ConcurrentDictionary<string, double> _engineMetrics = new();
     private readonly ReplyLifecycle _lifecycle = new();
+    private PreparedReply? _prepared;
     private int _replyCounter;
 
     public ConversationSession(
@@ -127,6 +128,97 @@ public sealed partial class ConversationSession : IAsyncDisposable
         return StartReply(text, useLlm: true, alreadyElapsed);
     }
 
+    /// <summary>Whether voice input should prepare replies before the end of a turn is confirmed (<see cref="PipelineOptions.PreemptiveReplies"/>).</summary>
+    public bool PreemptsReplies => _options.PreemptiveReplies;
+
+    /// <summary>
+    /// Starts a reply to what the user has probably finished saying, without showing, playing or remembering anything of
+    /// it: <see cref="ConfirmReply"/> makes it the current reply (its held frames play at once), <see cref="DropReply"/>
+    /// cancels it. At most one is prepared at a time: a new one drops the previous. Never blocks.
+    /// </summary>
+    /// <exception cref="ArgumentException">The text is empty or too long.</exception>
+    public PreparedReply PrepareReply(string text)
+    {
+        text = InputValidator.Validate(text, _options.MaxInputChars);
+        ObjectDisposedException.ThrowIf(_lifetime.IsCancellationRequested, this);
+
+        var replyId = $"{Id}-r{Interlocked.Increment(ref _replyCounter)}";
+        var reply = new ActiveReply(new ReplyContext(replyId, OnStageMeasured, held: true), usesLlm: true);
+        var prepared = new PreparedReply(reply, text, _options.FrameQueueCapacity);
+        if (Interlocked.Exchange(ref _prepared, prepared) is { } previous)
+        {
+            DropReply(previous);
+        }
+
+        prepared.Rendered = Task.Run(() => RunReplyAsync(reply, text, useLlm: true, prepared));
+        LogPrepared(_logger, Id, replyId);
+        return prepared;
+    }
+
+    /// <summary>
+    /// The user's turn ended as <paramref name="prepared"/> guessed: it becomes the current reply (replacing any other), the
+    /// user's line and the reply's text so far appear, its stage timings are reported against the end of speech
+    /// (<paramref name="alreadyElapsed"/> ago) and its held frames go to the pacer. Null when it was dropped or failed
+    /// meanwhile (then submit the text as usual).
+    /// </summary>
+    public ReplyHandle? ConfirmReply(PreparedReply prepared, TimeSpan alreadyElapsed)
+    {
+        ObjectDisposedException.ThrowIf(_lifetime.IsCancellationRequested, this);
+        var reply = prepared.Reply;
+        var context = reply.Context;
+        lock (prepared.Gate)
+        {
+            if (!prepared.IsHeld)
+            {
+                return null;
+            }
+
+            Interlocked.CompareExchange(ref _prepared, null, prepared);
+            _pacer.Release();
+            Cancel(_lifecycle.Begin(reply));
+            AddTranscript(new TranscriptEntry(context.ReplyId, TranscriptRole.User, prepared.Text, true, DateTimeOffset.UtcNow));
+            OnStageMeasured(new StageTiming(context.ReplyId, Stage.VadEnd, TimeSpan.Zero));
+            var held = context.Release(alreadyElapsed);
+            context.Mark(Stage.AsrFinal);
+            foreach (var timing in held)
+            {
+                OnStageMeasured(timing);
+            }
+
+            if (prepared.ClipStarted)
+            {
+                _lifecycle.ClipStarted(reply);
+            }
+
+            if (prepared.AvatarText is { } partial)
+            {
+                AddAvatarText(context.ReplyId, partial, false);
+            }
+
+            prepared.TryConfirm();
+        }
+
+        LogConfirmed(_logger, Id, context.ReplyId, prepared.Frames.Reader.Count);
+        return new ReplyHandle(context.ReplyId, prepared.Rendered, reply.Spoken);
+    }
+
+    /// <summary>The guess was wrong: the prepared reply is cancelled and leaves no trace. A no-op once confirmed or dropped.</summary>
+    public void DropReply(PreparedReply prepared)
+    {
+        lock (prepared.Gate)
+        {
+            if (!prepared.TryDrop())
+            {
+                return;
+            }
+        }
+
+        Interlocked.CompareExchange(ref _prepared, null, prepared);
+        prepared.Reply.Context.Cancel();
+        prepared.Reply.MarkSpoken();
+        LogDropped(_logger, Id, prepared.ReplyId);
+    }
+
     /// <summary>Throws <see cref="ArgumentException"/> (with a message for people) for text no reply would accept.</summary>
     public void ValidateInput(string? text) => InputValidator.Validate(text, _options.MaxInputChars);
 
@@ -198,6 +290,11 @@ public sealed partial class ConversationSession : IAsyncDisposable
         }
 
         _pacer.Release();
+        if (Interlocked.Exchange(ref _prepared, null) is { } prepared)
+        {
+            DropReply(prepared);
+        }
+
         Cancel(_lifecycle.Stop());
         await _lifetime.CancelAsync().ConfigureAwait(false);
         await _pacer.DisposeAsync().ConfigureAwait(false);
@@ -240,34 +337,61 @@ public sealed partial class ConversationSession : IAsyncDisposable
             context.Mark(Stage.AsrFinal);
         }
 
-        var rendered = Task.Run(() => RunReplyAsync(reply, text, useLlm));
+        var rendered = Task.Run(() => RunReplyAsync(reply, text, useLlm, prepared: null));
         return new ReplyHandle(replyId, rendered, reply.Spoken);
     }
 
-    private async Task RunReplyAsync(ActiveReply reply, string text, bool useLlm)
+    /// <summary>Runs one reply to the end. A prepared reply renders into its hold and is forwarded once confirmed.</summary>
+    private async Task RunReplyAsync(ActiveReply reply, string text, bool useLlm, PreparedReply? prepared)
     {
         var context = reply.Context;
         var segments = Channel.CreateBounded<string>(_options.SegmentQueueCapacity);
         var clips = Channel.CreateBounded<SpeechClip>(_options.SpeechQueueCapacity);
         var speech = new SpeechStage(_tts, Voice, OnEngineMetric);
         var render = new RenderStage(_renderer, _rendererGate);
+        var forwarding = Task.CompletedTask;
+        var finished = false;
         try
         {
             Task<string> producer = useLlm
-                ? new LlmStage(_chat, _options.MinSegmentChars).RunAsync(Conversation(text), segments.Writer, context, partial => AddAvatarText(context.ReplyId, partial, false))
+                ? new LlmStage(_chat, _options.MinSegmentChars).RunAsync(Conversation(text), segments.Writer, context, partial => OnAvatarText(context.ReplyId, partial, prepared))
                 : WriteSegmentsAsync(text, segments.Writer, context.Token);
             var speaking = speech.RunAsync(segments.Reader, clips.Writer, context);
-            var rendering = render.RunAsync(clips.Reader, _frames.Writer, context, () => _pacer.NextIndex + _frames.Reader.Count, _ => _lifecycle.ClipStarted(reply));
+            var output = prepared?.Frames.Writer ?? _frames.Writer;
+            var rendering = render.RunAsync(clips.Reader, output, context, () => _pacer.NextIndex + _frames.Reader.Count, _ => OnClipStarted(reply, prepared));
             var all = Task.WhenAll(producer, speaking, rendering);
-            await all.ConfigureAwait(false);
+            if (prepared is null)
+            {
+                await all.ConfigureAwait(false);
+            }
+            else
+            {
+                forwarding = ForwardWhenConfirmedAsync(prepared, context.Token);
+                try
+                {
+                    await all.ConfigureAwait(false);
+                }
+                finally
+                {
+                    prepared.Frames.Writer.TryComplete();
+                }
+
+                await forwarding.ConfigureAwait(false);
+            }
+
             var replyText = await producer.ConfigureAwait(false);
             if (useLlm)
             {
                 AddAvatarText(context.ReplyId, replyText, true);
                 Remember(text, replyText);
             }
+
+            finished = true;
         }
         catch (OperationCanceledException) when (context.IsCancelled)
+        {
+        }
+        catch (Exception ex) when (prepared is not null && DropFailedWhileHeld(prepared, ex))
         {
         }
         catch (Exception ex)
@@ -286,8 +410,85 @@ public sealed partial class ConversationSession : IAsyncDisposable
         }
         finally
         {
+            if (prepared is not null && !finished)
+            {
+                // Stop the forwarder before emptying the hold it reads.
+                context.Cancel();
+                await forwarding.ContinueWith(static _ => { }, TaskScheduler.Default).ConfigureAwait(false);
+                prepared.DisposeHeldFrames();
+            }
+
             reply.MarkRendered();
         }
+    }
+
+    /// <summary>After the confirmation, moves the held frames (and those still coming) to the pacer's queue.</summary>
+    private async Task ForwardWhenConfirmedAsync(PreparedReply prepared, CancellationToken cancellationToken)
+    {
+        await prepared.Confirmed.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await foreach (var frame in prepared.Frames.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            try
+            {
+                await _frames.Writer.WriteAsync(frame, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                frame.Dispose();
+                throw;
+            }
+        }
+    }
+
+    /// <summary>A stage of a reply nobody has seen yet failed: drop it silently (a confirmation then finds it gone).</summary>
+    private bool DropFailedWhileHeld(PreparedReply prepared, Exception ex)
+    {
+        lock (prepared.Gate)
+        {
+            if (!prepared.TryDrop())
+            {
+                return false;
+            }
+        }
+
+        Interlocked.CompareExchange(ref _prepared, null, prepared);
+        LogHeldReplyFailed(_logger, ex, Id, prepared.ReplyId);
+        prepared.Reply.MarkSpoken();
+        return true;
+    }
+
+    private void OnAvatarText(string replyId, string text, PreparedReply? prepared)
+    {
+        if (prepared is not null)
+        {
+            lock (prepared.Gate)
+            {
+                if (prepared.IsHeld)
+                {
+                    prepared.AvatarText = text;
+                    return;
+                }
+            }
+        }
+
+        AddAvatarText(replyId, text, false);
+    }
+
+    private void OnClipStarted(ActiveReply reply, PreparedReply? prepared)
+    {
+        if (prepared is not null)
+        {
+            lock (prepared.Gate)
+            {
+                if (prepared.IsHeld)
+                {
+                    prepared.ClipStarted = true;
+                    return;
+                }
+            }
+        }
+
+        _lifecycle.ClipStarted(reply);
     }
 
     private static async Task<string> WriteSegmentsAsync(string text, ChannelWriter<string> writer, CancellationToken cancellationToken)
@@ -424,6 +625,18 @@ public sealed partial class ConversationSession : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId}: speech pause ran out after {Milliseconds} ms; resuming")]
     private static partial void LogPauseExpired(ILogger logger, string sessionId, int milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId}: reply {ReplyId} prepared on a speculative transcript (held)")]
+    private static partial void LogPrepared(ILogger logger, string sessionId, string replyId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId}: prepared reply {ReplyId} confirmed with {Frames} frames ready")]
+    private static partial void LogConfirmed(ILogger logger, string sessionId, string replyId, int frames);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId}: prepared reply {ReplyId} dropped (the user went on)")]
+    private static partial void LogDropped(ILogger logger, string sessionId, string replyId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId}: prepared reply {ReplyId} failed before it was confirmed; dropped")]
+    private static partial void LogHeldReplyFailed(ILogger logger, Exception ex, string sessionId, string replyId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId}: reply {ReplyId} failed")]
     private static partial void LogReplyFailed(ILogger logger, Exception ex, string sessionId, string replyId);

@@ -12,7 +12,9 @@ namespace WebAvatar.Pipeline.Voice;
 /// user's turn, timed from the end of speech. Barge-in in two steps: the first VAD window that sounds like speech while
 /// the avatar talks pauses it (nothing dropped), the confirmed onset interrupts it, a rejected one resumes it where it
 /// stopped. Guards against the avatar's own voice: the browser cancels echo, and onsets within <see cref="EchoGuard"/>
-/// of the avatar starting to speak are ignored while its echo canceller converges.
+/// of the avatar starting to speak are ignored while its echo canceller converges. Preemptive replies: a speculative
+/// transcript (the user has probably finished) prepares a held reply; the final of that utterance confirms it when it
+/// carries the same guess, anything else drops it.
 /// </summary>
 public sealed partial class VoiceInput : IAsyncDisposable
 {
@@ -25,6 +27,12 @@ public sealed partial class VoiceInput : IAsyncDisposable
     private readonly Stopwatch _sinceSpeechEnd = new();
     private readonly MicLevelOnset _micOnset = new();
     private bool _pausedForCandidate;
+    private PreparedReply? _prepared;
+    private int _preparedFor;
+    private long _voiceTurns;
+    private long _preparedCount;
+    private long _kept;
+    private long _dropped;
     private long _awaitingSilentSlotSince;
     private Task? _pump;
     private Task? _recognizer;
@@ -41,6 +49,10 @@ public sealed partial class VoiceInput : IAsyncDisposable
 
     /// <summary>Time from the last detected speech onset to the interrupt call, for metrics.</summary>
     public event Action<TimeSpan>? BargeIn;
+
+    /// <summary>How preemptive replies fared so far.</summary>
+    public PreemptionCounts Preemption => new(
+        Interlocked.Read(ref _voiceTurns), Interlocked.Read(ref _preparedCount), Interlocked.Read(ref _kept), Interlocked.Read(ref _dropped));
 
     public void Start()
     {
@@ -152,14 +164,61 @@ public sealed partial class VoiceInput : IAsyncDisposable
             case PartialTranscriptEvent partial when !string.IsNullOrWhiteSpace(partial.Text):
                 _session.ShowUserPartial($"utt-{partial.UtteranceId}", partial.Text);
                 break;
+            case SpeculativeTranscriptEvent guess when _session.PreemptsReplies:
+                DropPrepared();
+                _preparedFor = guess.UtteranceId;
+                _prepared = _session.PrepareReply(guess.Text);
+                Interlocked.Increment(ref _preparedCount);
+                break;
+            case SpeculationDroppedEvent dropped when dropped.UtteranceId == _preparedFor:
+                DropPrepared();
+                break;
             case SpeechEndedEvent:
                 _sinceSpeechEnd.Restart();
                 break;
-            case FinalTranscriptEvent final when !string.IsNullOrWhiteSpace(final.Text):
-                LogFinal(_logger, _session.Id, _sinceSpeechEnd.IsRunning ? _sinceSpeechEnd.Elapsed.TotalMilliseconds : 0);
-                _session.SubmitUserText(final.Text, _sinceSpeechEnd.IsRunning ? _sinceSpeechEnd.Elapsed : TimeSpan.Zero);
-                _sinceSpeechEnd.Reset();
+            case FinalTranscriptEvent final:
+                OnFinal(final);
                 break;
+        }
+    }
+
+    private void OnFinal(FinalTranscriptEvent final)
+    {
+        var elapsed = _sinceSpeechEnd.IsRunning ? _sinceSpeechEnd.Elapsed : TimeSpan.Zero;
+        _sinceSpeechEnd.Reset();
+        if (_prepared is { } prepared && final.Speculative && final.UtteranceId == _preparedFor && final.Text == prepared.Text)
+        {
+            _prepared = null;
+            if (_session.ConfirmReply(prepared, elapsed) is not null)
+            {
+                Interlocked.Increment(ref _kept);
+                Interlocked.Increment(ref _voiceTurns);
+                LogFinal(_logger, _session.Id, elapsed.TotalMilliseconds, "kept the prepared reply");
+                return;
+            }
+
+            // It failed while held: answer afresh below.
+            Interlocked.Increment(ref _dropped);
+        }
+
+        DropPrepared();
+        if (string.IsNullOrWhiteSpace(final.Text))
+        {
+            return;
+        }
+
+        Interlocked.Increment(ref _voiceTurns);
+        LogFinal(_logger, _session.Id, elapsed.TotalMilliseconds, "reply started");
+        _session.SubmitUserText(final.Text, elapsed);
+    }
+
+    private void DropPrepared()
+    {
+        if (_prepared is { } prepared)
+        {
+            _prepared = null;
+            _session.DropReply(prepared);
+            Interlocked.Increment(ref _dropped);
         }
     }
 
@@ -211,8 +270,8 @@ public sealed partial class VoiceInput : IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Debug, Message = "Session {SessionId}: first silent slot left the pacer at {UnixMs} ({Milliseconds} ms after the pause or interrupt)")]
     private static partial void LogSilentSlot(ILogger logger, string sessionId, long unixMs, long milliseconds);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Session {SessionId}: final transcript {Milliseconds:F0} ms after the end of speech was confirmed")]
-    private static partial void LogFinal(ILogger logger, string sessionId, double milliseconds);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Session {SessionId}: final transcript {Milliseconds:F0} ms after the end of speech was confirmed: {Outcome}")]
+    private static partial void LogFinal(ILogger logger, string sessionId, double milliseconds, string outcome);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Session {SessionId}: speech onset right after the avatar started talking ignored (echo guard)")]
     private static partial void LogEchoGuard(ILogger logger, string sessionId);

@@ -13,7 +13,9 @@ namespace WebAvatar.Speech.Recognition;
 /// utterance for partials at most every <see cref="WhisperOptions.PartialIntervalMs"/>, never two decodes at once, and
 /// decodes the whole utterance at its end (or at the 30 s cap). The end decode starts speculatively at the first silent
 /// window after speech (the VAD's tentative end): if the silence lasts it becomes the final without waiting for another
-/// decode; if speech resumes it is discarded and the utterance goes on. Decoding runs off the VAD loop, so barge-in detection
+/// decode; if speech resumes it is discarded and the utterance goes on. When that decode finishes before the end is
+/// confirmed it is announced as a <see cref="SpeculativeTranscriptEvent"/> (so a reply can be prepared on it), followed by
+/// either the final with <c>Speculative</c> set or a <see cref="SpeculationDroppedEvent"/>. Decoding runs off the VAD loop, so barge-in detection
 /// never waits for Whisper, and a final may arrive after the next utterance has started (match by UtteranceId).
 /// Without a recogniser the finals are empty (barge-in still works). One per session; owns its detector.
 /// </summary>
@@ -250,7 +252,7 @@ public sealed class StreamingTranscriber : IAudioInputSink, IAsyncDisposable
                     StartSpeculativeFinal(e.SamplePosition + _tailSamples, token);
                     break;
                 case VoiceActivityKind.SpeechResumed:
-                    DiscardSpeculativeFinal();
+                    DiscardSpeculativeFinal(e.SamplePosition);
                     break;
                 case VoiceActivityKind.SpeechEnd:
                     OnSpeechEnd(e.SamplePosition, token);
@@ -274,25 +276,35 @@ public sealed class StreamingTranscriber : IAudioInputSink, IAsyncDisposable
 
     private void OnSpeechEnd(long position, CancellationToken token)
     {
-        // Under the gate so no partial of this utterance can follow its end event.
+        var end = position + _tailSamples;
+        var speculative = _speculative is { } bet && bet.UtteranceId == _utteranceId && bet.EndSample == end ? bet : null;
+        bool announced = false;
+
+        // Under the gate so no partial of this utterance can follow its end event, and an announcement of its
+        // speculative transcript either precedes the end event or never comes.
         lock (_eventGate)
         {
             _openUtterance = 0;
+            if (speculative is not null)
+            {
+                announced = speculative.State == SpeculationState.Announced;
+                speculative.State = SpeculationState.Closed;
+            }
+
             _events.Writer.TryWrite(new SpeechEndedEvent(_utteranceId, position));
         }
 
-        var end = position + _tailSamples;
-        if (_speculative is { } speculative && speculative.UtteranceId == _utteranceId && speculative.EndSample == end)
+        if (speculative is not null)
         {
             _speculative = null;
             _utterance.Clear();
             Interlocked.Increment(ref _speculativeUsed);
-            _lastDecode = EmitFinalAsync(speculative.UtteranceId, speculative.StartSample, speculative.EndSample, speculative.Decode);
+            _lastDecode = EmitFinalAsync(speculative.UtteranceId, speculative.StartSample, speculative.EndSample, speculative.Decode, announced);
             return;
         }
 
         // Ended elsewhere than the silence the speculation bet on (the 30 s cap, end of input): decode afresh.
-        DiscardSpeculativeFinal();
+        DiscardSpeculativeFinal(position);
         _utterance.Truncate((int)(end - _utteranceStart));
         StartFinal(token);
     }
@@ -300,7 +312,7 @@ public sealed class StreamingTranscriber : IAudioInputSink, IAsyncDisposable
     /// <summary>Decodes the utterance as if it ended at <paramref name="end"/>, before the VAD is sure it did.</summary>
     private void StartSpeculativeFinal(long end, CancellationToken token)
     {
-        DiscardSpeculativeFinal();
+        DiscardSpeculativeFinal(end);
         var length = (int)(end - _utteranceStart);
         if (_recognizer is null || length <= 0)
         {
@@ -312,26 +324,68 @@ public sealed class StreamingTranscriber : IAudioInputSink, IAsyncDisposable
         // The tail past the first silent window is not heard yet: zeros, as Whisper pads its input anyway.
         var cancel = new CancellationTokenSource();
         var decode = DecodeUtterance(_recognizer, length, RecognitionPass.Final, token, cancel.Token);
-        _speculative = new SpeculativeFinal(_utteranceId, _utteranceStart, end, decode, cancel);
+        var speculative = new SpeculativeFinal(_utteranceId, _utteranceStart, end, decode, cancel);
+        _speculative = speculative;
         _lastDecode = decode;
+        _ = AnnounceAsync(speculative);
     }
 
-    private void DiscardSpeculativeFinal()
+    /// <summary>Reports the speculative transcript if it is ready while the bet is still open.</summary>
+    private async Task AnnounceAsync(SpeculativeFinal speculative)
     {
-        if (_speculative is { } speculative)
+        WhisperTranscription result;
+        try
         {
-            _speculative = null;
-            speculative.Cancel.Cancel();
-            Interlocked.Increment(ref _speculativeDiscarded);
+            result = await speculative.Decode.ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Discarded, shut down, or failed (the final's own path reports failures).
+            return;
+        }
+
+        if (string.IsNullOrWhiteSpace(result.Text))
+        {
+            return;
+        }
+
+        lock (_eventGate)
+        {
+            if (speculative.State == SpeculationState.Pending)
+            {
+                speculative.State = SpeculationState.Announced;
+                _events.Writer.TryWrite(new SpeculativeTranscriptEvent(speculative.UtteranceId, speculative.EndSample, result.Text));
+            }
         }
     }
 
-    private async Task EmitFinalAsync(int id, long start, long end, Task<WhisperTranscription> decode)
+    private void DiscardSpeculativeFinal(long position)
+    {
+        if (_speculative is not { } speculative)
+        {
+            return;
+        }
+
+        _speculative = null;
+        speculative.Cancel.Cancel();
+        Interlocked.Increment(ref _speculativeDiscarded);
+        lock (_eventGate)
+        {
+            if (speculative.State == SpeculationState.Announced)
+            {
+                _events.Writer.TryWrite(new SpeculationDroppedEvent(speculative.UtteranceId, position));
+            }
+
+            speculative.State = SpeculationState.Closed;
+        }
+    }
+
+    private async Task EmitFinalAsync(int id, long start, long end, Task<WhisperTranscription> decode, bool speculative = false)
     {
         try
         {
             var result = await decode.ConfigureAwait(false);
-            _events.Writer.TryWrite(new FinalTranscriptEvent(id, end, result.Text, start, result));
+            _events.Writer.TryWrite(new FinalTranscriptEvent(id, end, result.Text, start, result, speculative));
         }
         catch (OperationCanceledException)
         {
@@ -443,5 +497,16 @@ public sealed class StreamingTranscriber : IAudioInputSink, IAsyncDisposable
         }
     }
 
-    private sealed record SpeculativeFinal(int UtteranceId, long StartSample, long EndSample, Task<WhisperTranscription> Decode, CancellationTokenSource Cancel);
+    private enum SpeculationState
+    {
+        Pending,
+        Announced,
+        Closed,
+    }
+
+    /// <summary>An end decode started at the tentative end of speech. <see cref="State"/> changes under the event gate.</summary>
+    private sealed record SpeculativeFinal(int UtteranceId, long StartSample, long EndSample, Task<WhisperTranscription> Decode, CancellationTokenSource Cancel)
+    {
+        public SpeculationState State { get; set; }
+    }
 }

@@ -16,8 +16,23 @@ public sealed record SpeechEndedEvent(int UtteranceId, long SamplePosition) : Tr
 public sealed record PartialTranscriptEvent(int UtteranceId, long SamplePosition, string Text) : TranscriptionEvent(UtteranceId, SamplePosition);
 
 /// <summary>The transcript of a finished utterance (may be empty when nothing intelligible was said).</summary>
-public sealed record FinalTranscriptEvent(int UtteranceId, long SamplePosition, string Text, long StartSample, WhisperTranscription? Details)
+/// <param name="Speculative">
+/// The final is the decode a <see cref="SpeculativeTranscriptEvent"/> of the same utterance already announced (same text):
+/// a reply prepared on it may be kept.
+/// </param>
+public sealed record FinalTranscriptEvent(int UtteranceId, long SamplePosition, string Text, long StartSample, WhisperTranscription? Details, bool Speculative = false)
     : TranscriptionEvent(UtteranceId, SamplePosition);
+
+/// <summary>
+/// The user has probably finished: at the first silent window the end decode already ran, and this is the transcript the
+/// final will carry if the silence lasts. The cue to prepare a reply without playing it. Exactly one of these follows:
+/// a <see cref="FinalTranscriptEvent"/> with <c>Speculative</c> set (the guess holds) or a
+/// <see cref="SpeculationDroppedEvent"/> (the user went on speaking, or the utterance ended elsewhere).
+/// </summary>
+public sealed record SpeculativeTranscriptEvent(int UtteranceId, long SamplePosition, string Text) : TranscriptionEvent(UtteranceId, SamplePosition);
+
+/// <summary>The <see cref="SpeculativeTranscriptEvent"/> of this utterance no longer holds: whatever was prepared on it must go.</summary>
+public sealed record SpeculationDroppedEvent(int UtteranceId, long SamplePosition) : TranscriptionEvent(UtteranceId, SamplePosition);
 
 /// <summary>
 /// Maybe the user started speaking: a window crossed the VAD threshold but has not lasted min-speech yet. A

@@ -50,7 +50,8 @@ public static class MetricsEndpoints
                 s.State.ToString(),
                 s.FramesPerSecond,
                 s.Viewers,
-                s.RecentReplies.Select(r => new ReplyMetrics(WithoutSessionId(r.ReplyId, s.Id), r.StartedAt.ToUnixTimeMilliseconds(), r.Milliseconds.ToDictionary(kv => kv.Key.ToString(), kv => Math.Round(kv.Value, 1)))).ToList()))
+                s.RecentReplies.Select(r => new ReplyMetrics(WithoutSessionId(r.ReplyId, s.Id), r.StartedAt.ToUnixTimeMilliseconds(), r.Milliseconds.ToDictionary(kv => kv.Key.ToString(), kv => Math.Round(kv.Value, 1)))).ToList(),
+                s.Preemption))
             .ToList();
         return new ServerMetrics(
             Math.Round((DateTime.Now - process.StartTime).TotalSeconds, 1),

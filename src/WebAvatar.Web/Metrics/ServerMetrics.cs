@@ -34,13 +34,18 @@ public sealed record ServerMetrics(
 /// <param name="State">Conversation state (Idle, Listening, Thinking, Speaking...).</param>
 /// <param name="FramesPerSecond">Frames the session emitted over the last second.</param>
 /// <param name="Peers">WebRTC peers watching it.</param>
-/// <param name="Replies">Last replies, oldest first: stage name -> ms since the end of user speech (or the text submit).</param>
+/// <param name="Replies">
+/// Last replies, oldest first: stage name -> ms since the end of user speech (or the text submit). A preemptive reply's
+/// stages done before the end of the turn was confirmed are negative.
+/// </param>
+/// <param name="Preemption">Voice turns, and replies prepared on a speculative transcript: kept, dropped, keep rate.</param>
 public sealed record SessionMetrics(
     string Key,
     string State,
     double FramesPerSecond,
     int Peers,
-    IReadOnlyList<ReplyMetrics> Replies);
+    IReadOnlyList<ReplyMetrics> Replies,
+    Pipeline.Voice.PreemptionCounts Preemption);
 
 /// <param name="ReplyId">The reply's number within its session ("r3"; the session id part is left out).</param>
 /// <param name="StartedUnixMs">Wall-clock start of the reply (Unix ms): lets a client on the same machine line up its own clock.</param>

@@ -27,7 +27,7 @@ public class StreamingTranscriberTests
         Assert.Equal([1, 2], events.OfType<FinalTranscriptEvent>().Select(f => f.UtteranceId));
         for (var i = 0; i < 2; i++)
         {
-            var mine = events.Where(e => e.UtteranceId == i + 1 && e is not (PartialTranscriptEvent or SpeechCandidateEvent or SpeechCandidateRejectedEvent)).ToList();
+            var mine = events.Where(e => e.UtteranceId == i + 1 && e is not (PartialTranscriptEvent or SpeechCandidateEvent or SpeechCandidateRejectedEvent or SpeculativeTranscriptEvent or SpeculationDroppedEvent)).ToList();
             Assert.Equal([typeof(SpeechStartedEvent), typeof(SpeechEndedEvent), typeof(FinalTranscriptEvent)], mine.Select(e => e.GetType()));
             var started = (SpeechStartedEvent)mine[0];
             var ended = (SpeechEndedEvent)mine[1];
@@ -155,6 +155,9 @@ public class StreamingTranscriberTests
 
         Assert.DoesNotContain(before, e => e is SpeechEndedEvent or FinalTranscriptEvent);
 
+        // 150 ms into the silence the end decode has run: its transcript is announced before the end is confirmed.
+        var guess = Assert.Single(before.OfType<SpeculativeTranscriptEvent>());
+
         Feed(transcriber, audio.AsSpan(cut), clock);
         transcriber.Complete();
         await run.WaitAsync(TimeSpan.FromSeconds(60));
@@ -168,6 +171,47 @@ public class StreamingTranscriberTests
         Assert.Equal((final.SamplePosition - final.StartSample) / 16_000.0, final.Details!.AudioDuration.TotalSeconds, 3);
         Assert.False(string.IsNullOrWhiteSpace(final.Text));
         Assert.Equal(0, transcriber.DecodesInFlight);
+
+        // The silence lasted: the final is the announced guess (same decode, same end, same text).
+        Assert.True(final.Speculative);
+        Assert.Equal(final.Text, guess.Text);
+        Assert.Equal(final.SamplePosition, guess.SamplePosition);
+        Assert.Equal(1, guess.UtteranceId);
+    }
+
+    [Fact]
+    public async Task AnAnnouncedGuessIsDroppedWhenTheUserGoesOn()
+    {
+        // Good morning. [200 ms pause, under the 300 ms min silence] Tell me a joke.
+        var (audio, speech) = SpeechTestAudio.Compose(
+            [SpeechTestAudio.Speak("Good morning."), SpeechTestAudio.Speak("Tell me a joke.")], [0.5, 0.2, 1.0]);
+        var clock = new ManualTimeProvider();
+        await using var transcriber = Create(GeneratedWhisperModels.SharedRandomRecognizer, SileroOptions(), clock, partialMs: 10_000);
+        var run = transcriber.RunAsync(CancellationToken.None);
+
+        // Feed to 150 ms into the pause and let the speculative decode finish.
+        var cut = (int)speech[0].End + 2400;
+        Feed(transcriber, audio.AsSpan(0, cut), clock);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (transcriber.DecodesInFlight > 0 || transcriber.ChunksProcessed < (cut + Chunk - 1) / Chunk)
+        {
+            await Task.Delay(10, timeout.Token);
+        }
+
+        Feed(transcriber, audio.AsSpan(cut), clock);
+        transcriber.Complete();
+        await run.WaitAsync(TimeSpan.FromSeconds(60));
+        var events = (await ReadAll(transcriber)).Where(e => e is not (PartialTranscriptEvent or SpeechCandidateEvent or SpeechCandidateRejectedEvent)).ToList();
+
+        Assert.Equal(
+            [typeof(SpeechStartedEvent), typeof(SpeculativeTranscriptEvent), typeof(SpeculationDroppedEvent), typeof(SpeechEndedEvent), typeof(FinalTranscriptEvent)],
+            events.Select(e => e.GetType()));
+        Assert.All(events, e => Assert.Equal(1, e.UtteranceId));
+        var dropped = (SpeculationDroppedEvent)events[2];
+        Assert.InRange(dropped.SamplePosition, cut, speech[1].Start + 1600);
+        var final = (FinalTranscriptEvent)events[4];
+        Assert.False(final.Speculative);
+        Assert.InRange(final.SamplePosition, speech[1].End, speech[1].End + 3200);
     }
 
     [Fact]
