@@ -84,6 +84,34 @@ public static class MicWav
         }
     }
 
+    /// <summary>
+    /// <paramref name="leadSeconds"/> of silence, then each phrase followed by its own pause (a short pause inside a
+    /// sentence, a long one after it): for turn-taking tests.
+    /// </summary>
+    public static string Phrases(double leadSeconds, params (string Text, double PauseSeconds)[] phrases)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(leadSeconds);
+        var parts = new List<string>();
+        try
+        {
+            parts.Add(Silence(leadSeconds));
+            foreach (var (text, pause) in phrases)
+            {
+                ArgumentOutOfRangeException.ThrowIfNegativeOrZero(pause);
+                parts.Add(Speech(text));
+                parts.Add(Silence(pause));
+            }
+
+            var path = TempWav("phrases");
+            Run("sox", [.. parts, path]);
+            return path;
+        }
+        finally
+        {
+            parts.ForEach(File.Delete);
+        }
+    }
+
     /// <summary>Seconds of audio in a WAV (sox --info -D).</summary>
     public static double DurationSeconds(string path)
     {

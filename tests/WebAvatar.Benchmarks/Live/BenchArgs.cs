@@ -37,4 +37,13 @@ internal sealed class BenchArgs
     }
 
     public int Integer(string name, int fallback) => (int)Math.Round(Number(name, fallback));
+
+    /// <summary>An on/off option.</summary>
+    public bool Switch(string name, bool fallback) =>
+        !_values.TryGetValue(name, out var text) ? fallback : text.ToLowerInvariant() switch
+        {
+            "on" or "true" or "1" => true,
+            "off" or "false" or "0" => false,
+            _ => throw new ArgumentException($"--{name} must be on or off, got '{text}'"),
+        };
 }

@@ -7,9 +7,10 @@ using static WebAvatar.Benchmarks.Live.Statistics;
 namespace WebAvatar.Benchmarks.Live;
 
 /// <summary>
-/// `bench live [--runs 10] [--barge-ins 5]`: the whole product through Chromium's fake microphone, with a scripted
-/// instant LLM (model time excluded) and the generated tiny Whisper (random weights never emit end-of-text, so
-/// decoding is capped at 12 tokens, about one short spoken sentence). Per utterance, at the browser: end of user
+/// `bench live [--runs 10] [--barge-ins 5] [--preemptive on|off]`: the whole product on its defaults (Whisper.net with the
+/// audio context trimmed to the utterance, preemptive replies) through Chromium's fake microphone, with a scripted instant
+/// LLM (model time excluded) and the generated tiny-sized ggml Whisper (random weights never emit end-of-text, so decoding
+/// is capped at 12 tokens, about one short spoken sentence). Per utterance, at the browser: end of user
 /// speech -> first avatar audio and -> first changed video frame; from /api/metrics the server stages of the same
 /// reply. Then barge-in. Writes bench-results/live.md.
 /// </summary>
@@ -23,27 +24,47 @@ internal static class LiveBench
 
     public static void Register() => BenchCommands.Register("live", RunAsync);
 
+    /// <summary>The defaults (Whisper.net, trimmed audio context, preemptive replies) with the generated model and a scripted LLM.</summary>
     public static Dictionary<string, string> AppSettings() => new()
     {
         ["Llm:Provider"] = "Scripted",
         ["Llm:ScriptedReply"] = ScriptedReply,
-        ["Whisper:ModelDirectory"] = WhisperBench.EnsureModel("tiny"),
+        ["Whisper:Engine"] = "whisper.net",
+        ["Whisper:GgmlModelPath"] = EnsureGgmlModel(),
         ["Whisper:MaxNewTokens"] = WhisperTokens.ToString(CultureInfo.InvariantCulture),
     };
 
+    /// <summary>tools/gen_whisper_ggml.py's random-weight tiny model under .cache/bench-whisper (made on first use, ~1 s).</summary>
+    public static string EnsureGgmlModel()
+    {
+        var path = Path.Combine(RepoPaths.Root, ".cache", "bench-whisper", "ggml-tiny-random.bin");
+        if (!File.Exists(path))
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            Console.WriteLine("generating a tiny-sized ggml Whisper model into " + path + " ...");
+            ModelTools.Generate("gen_whisper_ggml.py", path + ".tmp");
+            File.Move(path + ".tmp", path);
+        }
+
+        return path;
+    }
+
     private static async Task RunAsync(string[] args)
     {
-        var options = new BenchArgs(args, "runs", "barge-ins");
+        var options = new BenchArgs(args, "runs", "barge-ins", "preemptive");
         int runs = options.Integer("runs", 10), bargeIns = options.Integer("barge-ins", 5);
+        bool preemptive = options.Switch("preemptive", true);
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(180 + (runs * 12) + (bargeIns * 20)));
         var cancellationToken = deadline.Token;
 
-        await using var app = await BenchApp.StartAsync(AppSettings(), cancellationToken);
+        var settings = AppSettings();
+        settings["Pipeline:PreemptiveReplies"] = preemptive ? "true" : "false";
+        await using var app = await BenchApp.StartAsync(settings, cancellationToken);
         var replies = await MeasureRepliesAsync(app, runs, cancellationToken);
         var bargeIn = await BargeInPhase.MeasureAsync(app, bargeIns, cancellationToken);
 
-        var report = Report(replies, bargeIn, runs);
-        var path = Path.Combine(RepoPaths.Root, "bench-results", "live.md");
+        var report = Report(replies, bargeIn, runs, preemptive, string.Join(' ', args));
+        var path = Path.Combine(RepoPaths.Root, "bench-results", preemptive ? "live.md" : "live-no-preemption.md");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         await File.WriteAllTextAsync(path, report, cancellationToken);
         Console.WriteLine(report);
@@ -113,7 +134,7 @@ internal static class LiveBench
                 measured.Add(Measure(completed, i, probe, server, mouth));
             }
 
-            return new ReplyRun(measured, offsets, fps, cpuSeconds / wallSeconds * 100);
+            return new ReplyRun(measured, offsets, fps, cpuSeconds / wallSeconds * 100, server.Preemption);
         }
         finally
         {
@@ -151,16 +172,20 @@ internal static class LiveBench
              .. probe.Frames.Select(f => string.Create(CultureInfo.InvariantCulture, $"frame,{f.T:F1},{string.Join(' ', f.Cells)},"))]);
     }
 
-    private static string Report(ReplyRun run, BargeInResult bargeIn, int runs)
+    private static string Report(ReplyRun run, BargeInResult bargeIn, int runs, bool preemptive, string args)
     {
         var rows = run.Utterances;
         var md = new StringBuilder();
         md.AppendLine("# Live: voice in -> avatar out, at the browser");
         md.AppendLine();
+        md.AppendLine("- command: `" + ("dotnet run -c Release --project tests/WebAvatar.Benchmarks -- bench live " + args).Trim() + "`");
         md.AppendLine(CultureInfo.InvariantCulture, $"- date: {DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ}; machine: {Environment.ProcessorCount} cores, load {File.ReadAllText("/proc/loadavg").Trim()} (shared: noisy)");
         md.AppendLine(CultureInfo.InvariantCulture, $"- {rows.Count} of {runs} utterances measured (espeak-ng \"{Utterance}\" through Chromium's fake mic, {GapSeconds:F0} s gaps; the first, warm-up utterance dropped)");
         md.AppendLine(CultureInfo.InvariantCulture, $"- LLM excluded: scripted instant reply \"{ScriptedReply}\" (Llm:Provider=Scripted); a real model adds its time to first token and to the first clause.");
-        md.AppendLine(CultureInfo.InvariantCulture, $"- ASR: generated tiny-sized Whisper with random weights (real compute; never emits end-of-text, so capped at {WhisperTokens} tokens, about one short sentence).");
+        md.AppendLine(CultureInfo.InvariantCulture, $"- ASR: Whisper.net (whisper.cpp) with the audio context trimmed to the utterance, on a generated tiny-sized ggml model with random weights (tools/gen_whisper_ggml.py: real compute; never emits end-of-text, so capped at {WhisperTokens} tokens, about one short sentence).");
+        md.AppendLine(preemptive
+            ? "- Preemptive replies on (the default): at the first silent VAD window the reply is prepared on the speculative transcript and held until the end of the turn is confirmed; stages done ahead of that show as negative ms."
+            : "- Preemptive replies off (Pipeline:PreemptiveReplies=false): the reply starts at the confirmed end of the turn.");
         md.AppendLine("- Browser times: WebAudio analysers (5 ms) and requestVideoFrameCallback; server times: /api/metrics, lined up on the shared wall clock of this machine.");
         md.AppendLine();
         md.AppendLine("| measure (from the end of user speech) | median | p90 | target | verdict |");
@@ -184,6 +209,12 @@ internal static class LiveBench
         double offset = Median(run.AvOffsets);
         md.AppendLine(CultureInfo.InvariantCulture, $"| A/V offset at the browser (video - audio playout, median of {run.AvOffsets.Count}) | {offset:F0} ms (p90 \\|x\\| {Percentile(run.AvOffsets.Select(Math.Abs), 90):F0}) | \\|x\\| < 40 ms | {Verdict(Math.Abs(offset) < 40)} |");
         md.AppendLine(CultureInfo.InvariantCulture, $"| fps decoded at the browser | {run.Fps:F1} | >= 24.5 | {Verdict(run.Fps >= 24.5)} |");
+        if (run.Preemption is { } p)
+        {
+            var rate = p.Prepared == 0 ? "n/a" : string.Create(CultureInfo.InvariantCulture, $"{100.0 * p.Kept / p.Prepared:F0} %");
+            md.AppendLine(CultureInfo.InvariantCulture, $"| preemptive replies kept (kept / prepared; voice turns {p.VoiceTurns}, dropped {p.Dropped}) | {rate} ({p.Kept} / {p.Prepared}) | | |");
+        }
+
         md.AppendLine(CultureInfo.InvariantCulture, $"| app CPU for this one session (100 % = one core) | {run.CpuPercent:F0} % | | |");
         md.AppendLine(CultureInfo.InvariantCulture, $"| barge-in: user speech onset -> avatar audio stops at the browser ({bargeIn.StopMs.Count} runs) | median {Median(bargeIn.StopMs):F0} ms, p90 {Percentile(bargeIn.StopMs, 90):F0} ms | < 300 ms | {Verdict(Median(bargeIn.StopMs) < 300)} |");
         md.AppendLine();
@@ -210,6 +241,6 @@ internal static class LiveBench
 
 internal sealed record UtteranceTiming(double SpeechEndUnixMs, double FirstAudioMs, double FirstFrameMs, double VadEndMs, ServerReply? Reply, double NetworkMs);
 
-internal sealed record ReplyRun(IReadOnlyList<UtteranceTiming> Utterances, IReadOnlyList<double> AvOffsets, double Fps, double CpuPercent);
+internal sealed record ReplyRun(IReadOnlyList<UtteranceTiming> Utterances, IReadOnlyList<double> AvOffsets, double Fps, double CpuPercent, (long VoiceTurns, long Prepared, long Kept, long Dropped)? Preemption);
 
 internal sealed record BargeInResult(IReadOnlyList<double> StopMs);

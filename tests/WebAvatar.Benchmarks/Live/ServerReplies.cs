@@ -9,6 +9,9 @@ internal sealed class ServerReplies
 
     public IReadOnlyCollection<ServerReply> All => _replies.Values;
 
+    /// <summary>The session's latest preemption counts (voiceTurns, prepared, kept, dropped), if reported.</summary>
+    public (long VoiceTurns, long Prepared, long Kept, long Dropped)? Preemption { get; private set; }
+
     public void Update(JsonElement metrics, string sessionId)
     {
         var key = SessionKeys.Publish(sessionId);
@@ -17,6 +20,11 @@ internal sealed class ServerReplies
             if (session.GetProperty("key").GetString() != key)
             {
                 continue;
+            }
+
+            if (session.TryGetProperty("preemption", out var p))
+            {
+                Preemption = (p.GetProperty("voiceTurns").GetInt64(), p.GetProperty("prepared").GetInt64(), p.GetProperty("kept").GetInt64(), p.GetProperty("dropped").GetInt64());
             }
 
             foreach (var reply in session.GetProperty("replies").EnumerateArray())
