@@ -52,6 +52,33 @@ public sealed class SpeechEngineHealthTests : IDisposable
         Assert.Contains("ASR: browser speech recognition", await http.GetStringAsync("/"));
     }
 
+    [Fact]
+    public async Task Engine_openai_names_the_transcription_server_and_the_page_says_so()
+    {
+        // Nothing is sent before someone speaks: the server is only named, not called.
+        int calls = 0;
+        using var server = new LoopbackHttpServer(context =>
+        {
+            Interlocked.Increment(ref calls);
+            context.Response.StatusCode = 500;
+            return Task.CompletedTask;
+        });
+        await using var app = await AppProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["Whisper:Engine"] = "openai",
+            ["Asr:OpenAiCompatible:Endpoint"] = server.Root,
+            ["Asr:OpenAiCompatible:Model"] = "Systran/faster-whisper-small",
+        });
+        using var http = new HttpClient { BaseAddress = app.BaseAddress };
+
+        var asr = await AsrAsync(http);
+        Assert.Equal("OpenAI-compatible", asr.GetProperty("engine").GetString());
+        Assert.True(asr.GetProperty("active").GetBoolean());
+        Assert.Contains($"Systran/faster-whisper-small at {server.Root}/v1/audio/transcriptions", asr.GetProperty("detail").GetString());
+        Assert.Contains("ASR: OpenAI-compatible", await http.GetStringAsync("/"));
+        Assert.Equal(0, Volatile.Read(ref calls));
+    }
+
     private static async Task<JsonElement> AsrAsync(HttpClient http)
     {
         using var doc = JsonDocument.Parse(await http.GetStringAsync("/api/health"));

@@ -26,6 +26,18 @@ public sealed class OpenAiTranscriptionOptions
     [Range(8000, 192_000)]
     public int PcmSampleRate { get; set; } = 16_000;
 
+    /// <summary>
+    /// How long one request may take before it fails (<see cref="TimeoutException"/>); for conversations
+    /// (Whisper:Engine=openai) a timed-out utterance gets an empty transcript.
+    /// </summary>
     [Range(1, 600)]
     public int TimeoutSeconds { get; set; } = 60;
+
+    /// <summary>
+    /// Conversations (Whisper:Engine=openai) also send the growing utterance for interim transcripts while the user
+    /// speaks: one more request every Whisper:PartialIntervalMs (700 ms by default) per speaking user. Off by default:
+    /// one request per utterance at its end (plus a speculative one at each pause with Whisper:SpeculativeFinal), which
+    /// keeps a paid or shared server's load and cost to the transcripts that are kept.
+    /// </summary>
+    public bool PartialDecodes { get; set; }
 }

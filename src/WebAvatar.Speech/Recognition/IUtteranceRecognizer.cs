@@ -2,7 +2,8 @@ namespace WebAvatar.Speech.Recognition;
 
 /// <summary>
 /// Speech-to-text for one utterance: the contract <see cref="StreamingTranscriber"/> decodes through, whatever engine
-/// runs underneath (Whisper on ONNX Runtime, whisper.cpp through Whisper.net). Implementations are thread-safe and
+/// runs underneath (Whisper on ONNX Runtime, whisper.cpp through Whisper.net, a remote server through
+/// <see cref="SpeechToTextUtteranceRecognizer"/>). Implementations are thread-safe and
 /// shared by every session; they bound concurrent decodes themselves (<see cref="WhisperOptions.MaxConcurrentDecodes"/>)
 /// and are owned (and disposed) by the application, never by a caller.
 /// </summary>
@@ -13,6 +14,15 @@ public interface IUtteranceRecognizer
 
     /// <summary>The model in use, for the health page.</summary>
     string ModelDescription { get; }
+
+    /// <summary>
+    /// False when <see cref="RecognitionPass.Partial"/> passes are not worth asking for (a remote engine with interim
+    /// results turned off): <see cref="StreamingTranscriber"/> then decodes finals only.
+    /// </summary>
+    bool DecodesPartials => true;
+
+    /// <summary>Why the most recent decode failed (a server unreachable or answering errors), or null; for the health line.</summary>
+    string? LastError => null;
 
     /// <summary>
     /// Transcribes <paramref name="audio"/>: 16 kHz mono in [-1, 1], at most 30 s (longer is trimmed). The recognizer

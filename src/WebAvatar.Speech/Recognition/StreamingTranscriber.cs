@@ -10,7 +10,8 @@ namespace WebAvatar.Speech.Recognition;
 /// <summary>
 /// Turns one microphone stream into transcription events. <see cref="Write"/> copies 16 kHz PCM into a queue and never
 /// blocks; <see cref="RunAsync"/> runs the VAD over it, keeps the utterance (with pre-roll) and re-decodes the growing
-/// utterance for partials at most every <see cref="WhisperOptions.PartialIntervalMs"/>, never two decodes at once, and
+/// utterance for partials at most every <see cref="WhisperOptions.PartialIntervalMs"/> (unless the recognizer declines
+/// them: <see cref="IUtteranceRecognizer.DecodesPartials"/>), never two decodes at once, and
 /// decodes the whole utterance at its end (or at the 30 s cap). The end decode starts speculatively at the first silent
 /// window after speech (the VAD's tentative end): if the silence lasts it becomes the final without waiting for another
 /// decode; if speech resumes it is discarded and the utterance goes on. When that decode finishes before the end is
@@ -400,7 +401,7 @@ public sealed class StreamingTranscriber : IAudioInputSink, IAsyncDisposable
 
     private void MaybeStartPartial(CancellationToken token)
     {
-        if (_recognizer is null || _speculative is not null || !_lastDecode.IsCompleted || _utterance.Length < MediaTiming.PipelineSampleRate / 2
+        if (_recognizer is null || !_recognizer.DecodesPartials || _speculative is not null || !_lastDecode.IsCompleted || _utterance.Length < MediaTiming.PipelineSampleRate / 2
             || _time.GetElapsedTime(_lastPartialTicks) < TimeSpan.FromMilliseconds(_options.PartialIntervalMs))
         {
             return;

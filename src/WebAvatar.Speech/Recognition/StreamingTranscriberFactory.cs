@@ -7,7 +7,7 @@ namespace WebAvatar.Speech.Recognition;
 
 /// <summary>
 /// Creates a <see cref="StreamingTranscriber"/> per session over the shared VAD model and the recognizer that
-/// <see cref="UtteranceRecognizerSelector"/> chose (Whisper.net or ONNX Whisper). Thread-safe; the sessions' transcribers
+/// <see cref="UtteranceRecognizerSelector"/> chose (Whisper.net, ONNX Whisper or a transcription server). Thread-safe; the sessions' transcribers
 /// share the recognizer and do not own it.
 /// </summary>
 public sealed class StreamingTranscriberFactory(

@@ -8,11 +8,14 @@ public sealed class WhisperOptions
     public const string SectionName = "Whisper";
 
     /// <summary>The values <see cref="Engine"/> accepts.</summary>
-    public static readonly IReadOnlyList<string> Engines = [WhisperEngines.Auto, WhisperEngines.WhisperNet, WhisperEngines.Onnx];
+    public static readonly IReadOnlyList<string> Engines = [WhisperEngines.Auto, WhisperEngines.WhisperNet, WhisperEngines.Onnx, WhisperEngines.OpenAi];
 
     /// <summary>
     /// Which engine decodes: "auto" (Whisper.net when a ggml model is found, else ONNX Whisper when its folder is found,
-    /// else none), "whisper.net" or "onnx". An explicitly chosen engine that cannot load disables voice input (and says why).
+    /// else the transcription server when Asr:OpenAiCompatible:Endpoint is set, else none), "whisper.net", "onnx" or
+    /// "openai" (the OpenAI-compatible server of section "Asr:OpenAiCompatible": OpenAI, faster-whisper-server...).
+    /// Under "auto" a local model always wins over a configured server. An explicitly chosen engine that cannot load
+    /// disables voice input (and says why).
     /// </summary>
     [Required]
     public string Engine { get; set; } = WhisperEngines.Auto;
@@ -40,7 +43,7 @@ public sealed class WhisperOptions
     /// <summary>Prefer the int8 <c>*_quantized.onnx</c> files when both are present.</summary>
     public bool PreferQuantized { get; set; }
 
-    /// <summary>ISO code ("en", "de") to force, or null/"auto" to detect per utterance.</summary>
+    /// <summary>ISO code ("en", "de") to force, or null/"auto" to detect per utterance (the "openai" engine then sends Asr:OpenAiCompatible:Language, if set).</summary>
     public string? Language { get; set; } = "en";
 
     /// <summary>Cap on generated tokens per utterance (Whisper's limit is 448 including the prompt).</summary>
@@ -61,7 +64,10 @@ public sealed class WhisperOptions
     [Range(1, 30)]
     public int MaxUtteranceSeconds { get; set; } = 30;
 
-    /// <summary>Utterances decoded at the same time across all sessions; more wait (each decode already uses every core).</summary>
+    /// <summary>
+    /// Utterances decoded at the same time across all sessions; more wait (each decode already uses every core).
+    /// For the "openai" engine: requests in flight to the server at once.
+    /// </summary>
     [Range(1, 64)]
     public int MaxConcurrentDecodes { get; set; } = 2;
 

@@ -67,7 +67,7 @@ public sealed class EngineCatalog(
 
         var asr = transcribers.Recognizer;
         engines.Add(asr.Active
-            ? new EngineStatus("ASR", asr.Engine, true, asr.Detail)
+            ? new EngineStatus("ASR", asr.Engine, true, asr.CurrentDetail)
             : BrowserRecognition(asr.Detail.Replace("Voice input disabled: ", string.Empty, StringComparison.Ordinal)));
 
         var avatar = AppPaths.Resolve(configuration["Avatar:Path"] ?? string.Empty);

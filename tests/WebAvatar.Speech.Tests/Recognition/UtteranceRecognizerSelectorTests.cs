@@ -128,6 +128,83 @@ public class UtteranceRecognizerSelectorTests(ITestOutputHelper output)
         Assert.Contains("Whisper:Engine", ex.Message);
     }
 
+    [Fact]
+    public async Task EngineOpenaiUsesTheTranscriptionServerAndTheHealthLineNamesIt()
+    {
+        using var provider = Build(new()
+        {
+            ["Whisper:Engine"] = "openai",
+            ["Asr:OpenAiCompatible:Endpoint"] = "http://127.0.0.1:9/v1/",
+            ["Asr:OpenAiCompatible:Model"] = "Systran/faster-whisper-base",
+        });
+        var factory = provider.GetRequiredService<StreamingTranscriberFactory>();
+        var selection = factory.Recognizer;
+        output.WriteLine(selection.Detail);
+        Assert.True(selection.Active);
+        Assert.Equal(OpenAiTranscriptionEngine.Name, selection.Engine);
+        Assert.IsType<SpeechToTextUtteranceRecognizer>(selection.Recognizer);
+        Assert.Equal(
+            "voice input: Systran/faster-whisper-base at http://127.0.0.1:9/v1/audio/transcriptions, finals only (Asr:OpenAiCompatible:PartialDecodes is off)",
+            selection.CurrentDetail);
+        Assert.Same(selection, provider.GetRequiredService<UtteranceRecognizerSelector>().Select());
+        await using var transcriber = factory.Create();
+        Assert.Equal(OpenAiTranscriptionEngine.Name, transcriber.EngineName);
+    }
+
+    [Theory]
+    [InlineData("openai", null, "Asr:OpenAiCompatible:Endpoint must be an absolute http(s) URL")]
+    [InlineData("openai", "ftp://host", "Asr:OpenAiCompatible:Endpoint must be an absolute http(s) URL")]
+    [InlineData("auto", "localhost:8000", "Asr:OpenAiCompatible:Endpoint must be an absolute http(s) URL")]
+    [InlineData("OpenAI", "http://127.0.0.1:9|TimeoutSeconds=0", "Asr:OpenAiCompatible:TimeoutSeconds")]
+    public void AnUnusableServerSettingFailsValidationWhenTheEngineMayUseIt(string engine, string? endpoint, string expected)
+    {
+        var settings = new Dictionary<string, string?> { ["Whisper:Engine"] = engine };
+        if (endpoint?.Split('|') is [var url, ..var extra])
+        {
+            settings["Asr:OpenAiCompatible:Endpoint"] = url;
+            foreach (var pair in extra)
+            {
+                settings["Asr:OpenAiCompatible:" + pair.Split('=')[0]] = pair.Split('=')[1];
+            }
+        }
+
+        using var provider = Build(settings);
+        var ex = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(
+            () => provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<WhisperOptions>>().Value);
+        output.WriteLine(ex.Message);
+        Assert.Contains(expected, ex.Message);
+
+        // A local engine never uses the server: its settings are not its business.
+        using var local = Build(new() { ["Whisper:Engine"] = "onnx", ["Asr:OpenAiCompatible:Endpoint"] = "localhost:8000" });
+        Assert.Equal("onnx", local.GetRequiredService<Microsoft.Extensions.Options.IOptions<WhisperOptions>>().Value.Engine);
+    }
+
+    [Fact]
+    public void UnderAutoALocalModelWinsOverAConfiguredServerAndTheServerIsTheLastResort()
+    {
+        using (var both = Build(new() { ["Whisper:ModelDirectory"] = GeneratedWhisperModels.Random, ["Asr:OpenAiCompatible:Endpoint"] = "http://127.0.0.1:9" }))
+        {
+            var local = both.GetRequiredService<UtteranceRecognizerSelector>().Select();
+            output.WriteLine(local.Detail);
+            Assert.Equal(WhisperRecognizer.Name, local.Engine);
+            Assert.Contains("Asr:OpenAiCompatible:Endpoint is set but unused", local.Detail);
+        }
+
+        using (var serverOnly = Build(new() { ["Asr:OpenAiCompatible:Endpoint"] = "http://127.0.0.1:9" }))
+        {
+            var remote = serverOnly.GetRequiredService<UtteranceRecognizerSelector>().Select();
+            output.WriteLine(remote.Detail);
+            Assert.Equal(OpenAiTranscriptionEngine.Name, remote.Engine);
+            Assert.StartsWith("voice input: whisper-1 at http://127.0.0.1:9/v1/audio/transcriptions", remote.Detail);
+            Assert.Contains("(fallback: no Whisper model", remote.Detail);
+        }
+
+        using var neither = Build(new());
+        var off = neither.GetRequiredService<UtteranceRecognizerSelector>().Select();
+        Assert.False(off.Active);
+        Assert.DoesNotContain("OpenAiCompatible", off.Detail);
+    }
+
     private static ServiceProvider Build(Dictionary<string, string?> settings)
     {
         settings.TryAdd("Vad:ModelPath", Path.Combine(TestPaths.RepoRoot, "models", "silero_vad_v5.onnx"));
