@@ -165,6 +165,8 @@ def onnx_source(model_dir):
             raise SystemExit(f"{model_dir}: expected one initializer '{hint}_N', found {len(inits)}")
         return numpy_helper.to_array(inits[0]).astype(np.float32)
 
+    if not np.array_equal(get("lm_head_w"), get("tok_emb").T):
+        raise SystemExit(f"{model_dir}: its output head is not the transposed token embedding")
     if np.any(get("logit_bias")):
         raise SystemExit(f"{model_dir}: made with --logit-bias; whisper.cpp has no logit bias")
 
