@@ -213,8 +213,7 @@ def build_decoder(args, rng, vocab_size, logit_bias):
         bias[token_id] += value
     if args.tie_lm_head:
         # As the real Whisper (and whisper.cpp, which has no separate head): logits = x . token_embedding^T, stored as
-        # a transposed copy like the exported models have (a Transpose node in the graph costs ~100 ms a token at base
-        # size: ONNX Runtime fuses it into the MatMul and repacks the whole matrix at every step).
+        # a transposed copy of the same values, as exported models have it (a plain MatMul initializer).
         tok_emb_values = numpy_helper.to_array(next(i for i in g.inits if i.name == tok_emb))
         head = g.const(np.ascontiguousarray(tok_emb_values.T), "lm_head_w")
     else:
