@@ -9,6 +9,7 @@ Weights are random: the transcripts are meaningless, the compute cost is real.
 
 Run with Debian's python3 (python3-onnx 1.12, python3-numpy); opset 17.
   /usr/bin/python3 tools/gen_whisper_model.py OUT_DIR --size tiny
+  /usr/bin/python3 tools/gen_whisper_model.py OUT_DIR --size base --tie-lm-head   # then gen_whisper_ggml.py --from-onnx OUT_DIR
   /usr/bin/python3 tools/gen_whisper_model.py OUT_DIR --d-model 64 --layers 2 --heads 4 --text-vocab 400
 """
 import argparse
@@ -157,7 +158,8 @@ def build_decoder(args, rng, vocab_size, logit_bias):
     seq_len = g.op("Gather", [g.op("Shape", ["input_ids"]), i64(1)], axis=0)
     total = g.op("Add", [past_len, seq_len])
     positions = g.op("Range", [past_len, total, i64(1)])
-    x = g.op("Add", [g.op("Gather", [g.weight([vocab_size, d], "tok_emb"), "input_ids"], axis=0),
+    tok_emb = g.weight([vocab_size, d], "tok_emb")
+    x = g.op("Add", [g.op("Gather", [tok_emb, "input_ids"], axis=0),
                      g.op("Gather", [g.weight([MAX_TARGET_POSITIONS, d], "dec_pos", scale=0.1), positions], axis=0)])
     key_positions = g.op("Range", [i64(0), total, i64(1)])
     future = g.op("Less", [g.op("Unsqueeze", [positions, i64([1])]), g.op("Unsqueeze", [key_positions, i64([0])])])
@@ -209,7 +211,14 @@ def build_decoder(args, rng, vocab_size, logit_bias):
     bias = np.zeros([vocab_size], np.float32)
     for token_id, value in logit_bias.items():
         bias[token_id] += value
-    logits = g.op("MatMul", [x, g.weight([d, vocab_size], "lm_head", scale=1.0)])
+    if args.tie_lm_head:
+        # As the real Whisper (and whisper.cpp, which has no separate head): logits = x . token_embedding^T, stored as
+        # a transposed copy of the same values, as exported models have it (a plain MatMul initializer).
+        tok_emb_values = numpy_helper.to_array(next(i for i in g.inits if i.name == tok_emb))
+        head = g.const(np.ascontiguousarray(tok_emb_values.T), "lm_head_w")
+    else:
+        head = g.weight([d, vocab_size], "lm_head", scale=1.0)
+    logits = g.op("MatMul", [x, head])
     g.nodes.append(helper.make_node("Add", [logits, g.const(bias, "logit_bias")], ["logits"]))
 
     f = TensorProto.FLOAT
@@ -271,6 +280,9 @@ def main():
     p.add_argument("--n-mels", type=int, default=80)
     p.add_argument("--text-vocab", type=int, default=400, help="regular (non-special) tokens, >= 300")
     p.add_argument("--seed", type=int, default=1234)
+    p.add_argument("--tie-lm-head", action="store_true",
+                   help="logits from the token embedding (as the real model; needed by gen_whisper_ggml.py --from-onnx) "
+                        "instead of a separate, larger-scale head that makes the random model's choices more decisive")
     p.add_argument("--english-only", action="store_true", help="mark the model English-only (like *.en): no language/task prompt")
     p.add_argument("--logit-bias", action="append", default=[], metavar="TOKEN=VALUE",
                    help="adds VALUE to the logit of TOKEN (e.g. '<|endoftext|>=40') to steer decoding in tests")
@@ -342,7 +354,7 @@ def main():
         "model_type": "whisper", "d_model": args.d_model, "encoder_layers": args.layers, "decoder_layers": args.layers,
         "encoder_attention_heads": args.heads, "decoder_attention_heads": args.heads, "num_mel_bins": args.n_mels,
         "vocab_size": vocab_size, "max_source_positions": ENCODER_POSITIONS, "max_target_positions": MAX_TARGET_POSITIONS,
-        "eos_token_id": eot, "decoder_start_token_id": sot,
+        "eos_token_id": eot, "decoder_start_token_id": sot, "tie_word_embeddings": args.tie_lm_head,
     })
     print(f"wrote {args.out_dir}: d_model={args.d_model} layers={args.layers} heads={args.heads} vocab={vocab_size}")
 

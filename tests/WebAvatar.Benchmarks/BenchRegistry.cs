@@ -11,6 +11,7 @@ internal static partial class BenchRegistry
         BenchCommands.Register("webrtc-send", WebRtcSendPathBench.RunReportAsync);
         Wav2LipBench.Register();
         WhisperBench.Register();
+        AsrBench.Register();
         Live.SoakBench.Register();
         Live.LiveBench.Register();
         Live.CyclesBench.Register();

@@ -68,10 +68,26 @@ public class WhisperNetRecognizerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task DecodesWithoutTimestampsUpToTheTokenCapAndReportsTheTokens()
+    {
+        // Random weights never emit end-of-text: every decode runs to the cap, exactly as the ONNX engine's does.
+        using var engine = GeneratedGgmlModels.OpenEngine(GeneratedGgmlModels.Random, new WhisperOptions { MaxNewTokens = 5, MaxConcurrentDecodes = 1 });
+        var result = await engine.Recognizer!.TranscribeAsync(TwoSeconds.Value, RecognitionPass.Final, CancellationToken.None);
+        output.WriteLine($"'{result.Text}': tokens [{string.Join(", ", result.Tokens)}], {result.DecoderSteps} sampled");
+
+        // With timestamps whisper.cpp ends a random model's decode at the first timestamp past the audio (1-2 tokens).
+        Assert.Equal(5, result.Tokens.Count);
+        Assert.Equal(5, result.DecoderSteps);
+        Assert.True(result.HitLengthCap);
+        Assert.All(result.Tokens, id => Assert.InRange(id, 0, 50_256));
+    }
+
+    [Fact]
     public async Task CancellationStopsADecodePromptly()
     {
-        // 30 s at the full context: a decode of seconds, most of it one encoder pass whisper.cpp cannot interrupt.
-        using var engine = GeneratedGgmlModels.OpenEngine(GeneratedGgmlModels.Random, new WhisperOptions { MaxNewTokens = 200, TrimAudioContext = false, MaxConcurrentDecodes = 1 });
+        // 30 s at the full context: a decode of seconds, most of it one encoder pass whisper.cpp cannot interrupt. A small
+        // cap: random weights decode to it, and the next decode (also full context) waits for the abandoned one.
+        using var engine = GeneratedGgmlModels.OpenEngine(GeneratedGgmlModels.Random, new WhisperOptions { MaxNewTokens = 16, TrimAudioContext = false, MaxConcurrentDecodes = 1 });
         var recognizer = engine.Recognizer!;
         var audio = new float[30 * 16_000];
         TwoSeconds.Value.CopyTo(audio, 0);
