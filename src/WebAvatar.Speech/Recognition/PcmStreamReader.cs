@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace WebAvatar.Speech.Recognition;
 
 /// <summary>
-/// Reads the audio handed to <see cref="WhisperSpeechToTextClient"/>: a RIFF/WAVE file (16-bit PCM at 16 kHz; extra
+/// Reads the audio handed to <see cref="RecognizerSpeechToTextClient"/>: a RIFF/WAVE file (16-bit PCM at 16 kHz; extra
 /// channels are averaged) or headerless 16-bit little-endian mono PCM at 16 kHz. Returns floats in [-1, 1].
 /// </summary>
 public static class PcmStreamReader

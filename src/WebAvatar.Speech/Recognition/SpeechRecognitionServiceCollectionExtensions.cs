@@ -15,8 +15,8 @@ public static class SpeechRecognitionServiceCollectionExtensions
     /// too when Whisper:Engine is openai, or auto with an endpoint set), the Silero/energy VAD factory, the engines
     /// (ONNX and Whisper.net: models located at start, the chosen one loaded on first use; the OpenAI-compatible
     /// transcription server: client built on first use) and the <see cref="UtteranceRecognizerSelector"/> that picks
-    /// one (Whisper:Engine), the
-    /// <see cref="ISpeechToTextClient"/> and the per-session <see cref="StreamingTranscriberFactory"/>.
+    /// one (Whisper:Engine), the <see cref="ISpeechToTextClient"/> over that same engine
+    /// (<see cref="RecognizerSpeechToTextClient"/>) and the per-session <see cref="StreamingTranscriberFactory"/>.
     /// </summary>
     public static IServiceCollection AddSpeechRecognition(this IServiceCollection services)
     {
@@ -36,7 +36,7 @@ public static class SpeechRecognitionServiceCollectionExtensions
         services.TryAddSingleton<WhisperNetEngine>();
         services.TryAddSingleton<OpenAiTranscriptionEngine>();
         services.TryAddSingleton<UtteranceRecognizerSelector>();
-        services.TryAddSingleton<ISpeechToTextClient, WhisperSpeechToTextClient>();
+        services.TryAddSingleton<ISpeechToTextClient, RecognizerSpeechToTextClient>();
         services.TryAddSingleton<StreamingTranscriberFactory>();
         return services;
     }

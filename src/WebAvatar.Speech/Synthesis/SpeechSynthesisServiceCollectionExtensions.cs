@@ -25,18 +25,6 @@ public static class SpeechSynthesisServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>
-    /// Binds "Asr:OpenAiCompatible" and registers <see cref="OpenAiCompatibleSpeechToTextClient"/> as the
-    /// <see cref="ISpeechToTextClient"/> (replacing any earlier registration): a remote Whisper-style server instead of local ASR.
-    /// </summary>
-    public static IServiceCollection AddOpenAiCompatibleSpeechToText(this IServiceCollection services)
-    {
-        services.AddOptions<OpenAiTranscriptionOptions>().BindConfiguration(OpenAiTranscriptionOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.Replace(ServiceDescriptor.Singleton<ISpeechToTextClient>(sp =>
-            new OpenAiCompatibleSpeechToTextClient(sp.GetRequiredService<IOptions<OpenAiTranscriptionOptions>>().Value)));
-        return services;
-    }
-
     private static ITextToSpeechClient CreateClient(IServiceProvider services)
     {
         var options = services.GetRequiredService<IOptions<TtsOptions>>().Value;

@@ -24,7 +24,7 @@ public class SpeechRecognitionServiceCollectionTests
         Assert.Equal("silero-v5", provider.GetRequiredService<VoiceActivityDetectorFactory>().EngineName);
         var engine = provider.GetRequiredService<WhisperEngine>();
         Assert.True(engine.IsAvailable, engine.Describe());
-        Assert.IsType<WhisperSpeechToTextClient>(provider.GetRequiredService<ISpeechToTextClient>());
+        Assert.IsType<RecognizerSpeechToTextClient>(provider.GetRequiredService<ISpeechToTextClient>());
         await using var transcriber = provider.GetRequiredService<StreamingTranscriberFactory>().Create();
         Assert.False(transcriber.IsSpeaking);
     }

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using WebAvatar.Speech.OpenAiCompatible;
 using WebAvatar.Speech.Synthesis;
 using WebAvatar.Speech.Synthesis.Espeak;
 using WebAvatar.Speech.Synthesis.Piper;
@@ -17,20 +16,18 @@ public sealed class SpeechSynthesisServiceCollectionExtensionsTests(PiperModelFi
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddSpeechSynthesis();
-        builder.Services.AddOpenAiCompatibleSpeechToText();
         return builder.Build();
     }
 
     [Fact]
     public async Task Default_engine_is_espeak_and_speaks()
     {
-        using var host = Build(new() { ["Asr:OpenAiCompatible:Endpoint"] = "http://127.0.0.1:9" });
+        using var host = Build([]);
         await host.StartAsync();
         var client = host.Services.GetRequiredService<ITextToSpeechClient>();
         Assert.IsType<EspeakTextToSpeechClient>(client);
         var response = await client.GetAudioAsync("Configured.");
         Assert.NotEmpty(PcmAudioContent.GetSamples(response.Contents.OfType<DataContent>().Single()));
-        Assert.IsType<OpenAiCompatibleSpeechToTextClient>(host.Services.GetRequiredService<ISpeechToTextClient>());
         await host.StopAsync();
     }
 
@@ -43,7 +40,6 @@ public sealed class SpeechSynthesisServiceCollectionExtensionsTests(PiperModelFi
             ["Tts:Voice"] = PiperModelFixture.Voice,
             ["Tts:Piper:ModelDirectory"] = models.Directory,
             ["Tts:Piper:Voices:tiny-en:LengthScale"] = "1.2",
-            ["Asr:OpenAiCompatible:Endpoint"] = "http://127.0.0.1:9",
         });
         await host.StartAsync();
         Assert.IsType<PiperTextToSpeechClient>(host.Services.GetRequiredService<ITextToSpeechClient>());
@@ -61,7 +57,7 @@ public sealed class SpeechSynthesisServiceCollectionExtensionsTests(PiperModelFi
     [InlineData("espeak", "elvish", "Voice 'elvish' is not available")]
     public async Task Bad_settings_fail_at_start(string engine, string? voice, string expected)
     {
-        using var host = Build(new() { ["Tts:Engine"] = engine, ["Tts:Voice"] = voice, ["Asr:OpenAiCompatible:Endpoint"] = "http://127.0.0.1:9" });
+        using var host = Build(new() { ["Tts:Engine"] = engine, ["Tts:Voice"] = voice });
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
         Assert.Contains(expected, error.Message);
     }
