@@ -23,7 +23,7 @@ public sealed class WhisperOptions
     /// <summary>A whisper.cpp ggml model file for Whisper.net. Empty: the first <c>{ModelsRoot}/ggml-*.bin</c> (by <see cref="PreferredSize"/>).</summary>
     public string? GgmlModelPath { get; set; }
 
-    /// <summary>Whisper.net CPU threads per decode (0 = the machine's cores, at most 4).</summary>
+    /// <summary>Whisper.net CPU threads per decode (0 = half the machine's cores, 1 to 4: the rest is left to the media path).</summary>
     [Range(0, 256)]
     public int Threads { get; set; }
 

@@ -9,6 +9,15 @@ namespace WebAvatar.Speech.Tests.Recognition;
 [Collection(MemoryMeasurementCollection.Name)]
 public class WhisperNetRecognizerTests(ITestOutputHelper output)
 {
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(2, 1)]
+    [InlineData(4, 2)]
+    [InlineData(6, 3)]
+    [InlineData(32, 4)]
+    public void ByDefaultADecodeLeavesHalfTheCoresToTheMediaPath(int cores, int threads) =>
+        Assert.Equal(threads, WhisperNetRecognizer.DefaultThreads(cores));
+
     private static readonly Lazy<float[]> TwoSeconds = new(() =>
     {
         var speech = SpeechTestAudio.Speak("Good morning, how are you today?");
