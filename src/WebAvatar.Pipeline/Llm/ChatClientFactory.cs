@@ -29,7 +29,7 @@ public sealed class ChatClientFactory(IOptions<LlmOptions> options, ILogger<Chat
         if (settings.Provider == LlmProvider.Scripted)
         {
             logger.LogWarning("LLM: scripted reply (benchmark/demo mode): every answer is \"{Reply}\"", settings.ScriptedReply);
-            return (new ScriptedChatClient(settings.ScriptedReply), new LlmStatus(ScriptedChatClient.ProviderName, string.Empty, false, "scripted reply (Llm:ScriptedReply), for benchmarks and demos"));
+            return (new ScriptedChatClient(settings.ScriptedReply, TimeSpan.FromMilliseconds(settings.ScriptedFirstTokenMs)), new LlmStatus(ScriptedChatClient.ProviderName, string.Empty, false, "scripted reply (Llm:ScriptedReply), for benchmarks and demos"));
         }
 
         if (!Uri.TryCreate(settings.Endpoint, UriKind.Absolute, out var endpoint))

@@ -7,7 +7,8 @@ namespace WebAvatar.Pipeline.Llm;
 /// A local stand-in model: streams its reply word by word, yielding between words like a network model's token
 /// stream, so the segmenter, TTS and timing code downstream behave as with a real LLM. Subclasses pick the reply.
 /// </summary>
-public abstract class WordStreamingChatClient(string providerName) : IChatClient
+/// <param name="firstToken">Time before the first word (0: at once).</param>
+public abstract class WordStreamingChatClient(string providerName, TimeSpan firstToken = default) : IChatClient
 {
     /// <summary>The text to answer <paramref name="messages"/> with (called once per request).</summary>
     protected abstract string ReplyTo(IEnumerable<ChatMessage> messages);
@@ -30,6 +31,11 @@ public abstract class WordStreamingChatClient(string providerName) : IChatClient
     {
         ArgumentNullException.ThrowIfNull(messages);
         var responseId = Guid.NewGuid().ToString("N");
+        if (firstToken > TimeSpan.Zero)
+        {
+            await Task.Delay(firstToken, cancellationToken).ConfigureAwait(false);
+        }
+
         foreach (var piece in WordPieces.SplitKeepingSpaces(ReplyTo(messages)))
         {
             cancellationToken.ThrowIfCancellationRequested();

@@ -47,6 +47,13 @@ public sealed class LlmOptions : IValidatableObject
     /// </summary>
     public string ScriptedReply { get; set; } = string.Empty;
 
+    /// <summary>
+    /// How long the <see cref="LlmProvider.Scripted"/> provider waits before its first word: 0 (instant) leaves model time
+    /// out of latency figures; a few hundred ms stands in for a real model's time to first token.
+    /// </summary>
+    [Range(0, 60_000)]
+    public int ScriptedFirstTokenMs { get; set; }
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (Provider == LlmProvider.Scripted && string.IsNullOrWhiteSpace(ScriptedReply))

@@ -51,7 +51,7 @@ internal static class LiveBench
 
     private static async Task RunAsync(string[] args)
     {
-        var options = new BenchArgs(args, "runs", "barge-ins", "preemptive");
+        var options = new BenchArgs(args, "runs", "barge-ins", "preemptive", "first-token-ms");
         int runs = options.Integer("runs", 10), bargeIns = options.Integer("barge-ins", 5);
         bool preemptive = options.Switch("preemptive", true);
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(180 + (runs * 12) + (bargeIns * 20)));
@@ -59,12 +59,15 @@ internal static class LiveBench
 
         var settings = AppSettings();
         settings["Pipeline:PreemptiveReplies"] = preemptive ? "true" : "false";
+        int firstTokenMs = options.Integer("first-token-ms", 0);
+        settings["Llm:ScriptedFirstTokenMs"] = firstTokenMs.ToString(CultureInfo.InvariantCulture);
         await using var app = await BenchApp.StartAsync(settings, cancellationToken);
         var replies = await MeasureRepliesAsync(app, runs, cancellationToken);
         var bargeIn = await BargeInPhase.MeasureAsync(app, bargeIns, cancellationToken);
 
-        var report = Report(replies, bargeIn, runs, preemptive, string.Join(' ', args));
-        var path = Path.Combine(RepoPaths.Root, "bench-results", preemptive ? "live.md" : "live-no-preemption.md");
+        var report = Report(replies, bargeIn, runs, preemptive, firstTokenMs, string.Join(' ', args));
+        var name = (preemptive ? "live" : "live-no-preemption") + (firstTokenMs > 0 ? $"-llm{firstTokenMs}ms" : string.Empty);
+        var path = Path.Combine(RepoPaths.Root, "bench-results", name + ".md");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         await File.WriteAllTextAsync(path, report, cancellationToken);
         Console.WriteLine(report);
@@ -172,7 +175,7 @@ internal static class LiveBench
              .. probe.Frames.Select(f => string.Create(CultureInfo.InvariantCulture, $"frame,{f.T:F1},{string.Join(' ', f.Cells)},"))]);
     }
 
-    private static string Report(ReplyRun run, BargeInResult bargeIn, int runs, bool preemptive, string args)
+    private static string Report(ReplyRun run, BargeInResult bargeIn, int runs, bool preemptive, int firstTokenMs, string args)
     {
         var rows = run.Utterances;
         var md = new StringBuilder();
@@ -181,7 +184,9 @@ internal static class LiveBench
         md.AppendLine("- command: `" + ("dotnet run -c Release --project tests/WebAvatar.Benchmarks -- bench live " + args).Trim() + "`");
         md.AppendLine(CultureInfo.InvariantCulture, $"- date: {DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ}; machine: {Environment.ProcessorCount} cores, load {File.ReadAllText("/proc/loadavg").Trim()} (shared: noisy)");
         md.AppendLine(CultureInfo.InvariantCulture, $"- {rows.Count} of {runs} utterances measured (espeak-ng \"{Utterance}\" through Chromium's fake mic, {GapSeconds:F0} s gaps; the first, warm-up utterance dropped)");
-        md.AppendLine(CultureInfo.InvariantCulture, $"- LLM excluded: scripted instant reply \"{ScriptedReply}\" (Llm:Provider=Scripted); a real model adds its time to first token and to the first clause.");
+        md.AppendLine(firstTokenMs == 0
+            ? $"- LLM excluded: scripted instant reply \"{ScriptedReply}\" (Llm:Provider=Scripted); a real model adds its time to first token and to the first clause."
+            : $"- LLM: scripted reply \"{ScriptedReply}\" after {firstTokenMs} ms to its first token (Llm:ScriptedFirstTokenMs), a stand-in for a real model's.");
         md.AppendLine(CultureInfo.InvariantCulture, $"- ASR: Whisper.net (whisper.cpp) with the audio context trimmed to the utterance, on a generated tiny-sized ggml model with random weights (tools/gen_whisper_ggml.py: real compute; never emits end-of-text, so capped at {WhisperTokens} tokens, about one short sentence).");
         md.AppendLine(preemptive
             ? "- Preemptive replies on (the default): at the first silent VAD window the reply is prepared on the speculative transcript and held until the end of the turn is confirmed; stages done ahead of that show as negative ms."

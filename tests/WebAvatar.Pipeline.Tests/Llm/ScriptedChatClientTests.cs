@@ -30,6 +30,29 @@ public class ScriptedChatClientTests
     }
 
     [Fact]
+    public async Task A_set_time_to_first_token_delays_only_the_first_word()
+    {
+        using var client = new ScriptedChatClient(Reply, TimeSpan.FromMilliseconds(300));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var times = new List<double>();
+        await foreach (var _ in client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "hi")]))
+        {
+            times.Add(clock.Elapsed.TotalMilliseconds);
+        }
+
+        Assert.True(times[0] >= 300, $"first word after {times[0]:F0} ms");
+        Assert.True(times[^1] - times[0] < 200, $"the rest took {times[^1] - times[0]:F0} ms");
+
+        using var cts = new CancellationTokenSource(50);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (var _ in client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "hi")], cancellationToken: cts.Token))
+            {
+            }
+        });
+    }
+
+    [Fact]
     public async Task Stops_when_cancelled()
     {
         using var client = new ScriptedChatClient(Reply);

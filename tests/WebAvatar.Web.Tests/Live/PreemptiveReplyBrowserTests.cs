@@ -58,12 +58,12 @@ public sealed class PreemptiveReplyBrowserTests : IDisposable
             Assert.True(phrases.Count >= 2, $"expected the two phrases of the first utterance, heard {phrases.Count} mic segments");
             var (start, _) = phrases[0];
             var end = phrases[1].End;
-            Assert.InRange(phrases[1].Start - phrases[0].End, 400, 900); // the pause, as the browser sent it
 
             // Nothing of the dropped reply reached the page: the avatar is silent through the whole utterance and the
             // end-of-turn silence after it, and then answers the whole utterance.
             var early = log.Where(s => s.T > start && s.T < end + 900 && s.Avatar > AvatarOn).ToList();
             Assert.True(early.Count == 0, $"avatar audio at the browser {early.FirstOrDefault().T - end:F0} ms after the end of speech, before the end of the turn could be confirmed");
+            Assert.InRange(phrases[1].Start - phrases[0].End, 400, 900); // the pause, as the browser sent it
             var answer = log.FirstOrDefault(s => s.T > end && s.Avatar > AvatarOn);
             Assert.True(answer.T > 0, "the avatar never answered the whole utterance");
 
@@ -79,6 +79,11 @@ public sealed class PreemptiveReplyBrowserTests : IDisposable
         }
     }
 
+    /// <summary>
+    /// The LLM stands in for a real model with 400 ms to its first token, which a held reply spends while the end of the
+    /// turn is being confirmed; the end-of-turn silence is 500 ms here so the one-thread tiny decode of the guess is ready
+    /// in time on a loaded test machine.
+    /// </summary>
     [Fact]
     public async Task When_the_turn_ends_the_held_reply_plays_sooner_than_without_preemption()
     {
@@ -91,7 +96,7 @@ public sealed class PreemptiveReplyBrowserTests : IDisposable
             var without = await FirstAudioAfterSpeechAsync(chromium.Browser, preemptive: false);
             Console.WriteLine($"end of speech -> first avatar audio at the browser: preemptive {Describe(with.Ms)}, kept {with.Kept}; without {Describe(without.Ms)}");
 
-            Assert.True(with.Kept >= 2, $"only {with.Kept} prepared replies were kept");
+            Assert.True(with.Kept >= with.Ms.Count, $"only {with.Kept} prepared replies were kept for {with.Ms.Count} answers");
             Assert.True(Median(with.Ms) < Median(without.Ms), $"preemptive {Describe(with.Ms)} vs without {Describe(without.Ms)}");
         }
         finally
@@ -110,7 +115,7 @@ public sealed class PreemptiveReplyBrowserTests : IDisposable
 
     private async Task<(List<double> Ms, long Kept)> FirstAudioAfterSpeechAsync(IBrowser browser, bool preemptive)
     {
-        await using var app = await StartAppAsync(preemptive);
+        await using var app = await StartAppAsync(preemptive, ("Llm:ScriptedFirstTokenMs", "400"), ("Vad:MinSilenceMs", "500"));
         var context = await browser.NewContextAsync();
         try
         {
@@ -120,7 +125,8 @@ public sealed class PreemptiveReplyBrowserTests : IDisposable
             var ms = new List<double>();
             foreach (var (_, end) in utterances.Skip(1))
             {
-                var answer = log.FirstOrDefault(s => s.T > end && s.Avatar > AvatarOn);
+                Assert.InRange(phrases[1].Start - phrases[0].End, 400, 900); // the pause, as the browser sent it
+            var answer = log.FirstOrDefault(s => s.T > end && s.Avatar > AvatarOn);
                 if (answer.T > 0 && answer.T < end + 3000 && log[^1].T > end + 3000)
                 {
                     ms.Add(answer.T - end);
