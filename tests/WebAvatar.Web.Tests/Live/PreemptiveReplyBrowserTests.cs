@@ -125,8 +125,7 @@ public sealed class PreemptiveReplyBrowserTests : IDisposable
             var ms = new List<double>();
             foreach (var (_, end) in utterances.Skip(1))
             {
-                Assert.InRange(phrases[1].Start - phrases[0].End, 400, 900); // the pause, as the browser sent it
-            var answer = log.FirstOrDefault(s => s.T > end && s.Avatar > AvatarOn);
+                var answer = log.FirstOrDefault(s => s.T > end && s.Avatar > AvatarOn);
                 if (answer.T > 0 && answer.T < end + 3000 && log[^1].T > end + 3000)
                 {
                     ms.Add(answer.T - end);
