@@ -195,6 +195,13 @@ public sealed partial class ConversationSession : IAsyncDisposable
                 AddAvatarText(context.ReplyId, partial, false);
             }
 
+            // The frames already rendered go to the pacer now, so the next slot plays the first one; the reply's own task
+            // (woken on the thread pool, which lags under load) forwards the rest.
+            while (prepared.Frames.Reader.TryPeek(out var frame) && _frames.Writer.TryWrite(frame))
+            {
+                prepared.Frames.Reader.TryRead(out _);
+            }
+
             prepared.TryConfirm();
         }
 

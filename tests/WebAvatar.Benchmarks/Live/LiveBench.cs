@@ -10,7 +10,7 @@ namespace WebAvatar.Benchmarks.Live;
 /// `bench live [--runs 10] [--barge-ins 5] [--preemptive on|off]`: the whole product on its defaults (Whisper.net with the
 /// audio context trimmed to the utterance, preemptive replies) through Chromium's fake microphone, with a scripted instant
 /// LLM (model time excluded) and the generated tiny-sized ggml Whisper (random weights never emit end-of-text, so decoding
-/// is capped at 12 tokens, about one short spoken sentence). Per utterance, at the browser: end of user
+/// is capped at the 8 decoder steps a real model takes for the spoken sentence). Per utterance, at the browser: end of user
 /// speech -> first avatar audio and -> first changed video frame; from /api/metrics the server stages of the same
 /// reply. Then barge-in. Writes bench-results/live.md.
 /// </summary>
@@ -18,7 +18,11 @@ internal static class LiveBench
 {
     public const string Utterance = "What is the weather like today?";
     public const string ScriptedReply = "It is sunny and warm today.";
-    public const int WhisperTokens = 12;
+    /// <summary>
+    /// The decoder steps a real model takes for <see cref="Utterance"/>: 7 text tokens (" What", " is", " the", " weather",
+    /// " like", " today", "?") and the end-of-text one. The random model never ends by itself, so this caps it to the same work.
+    /// </summary>
+    public const int WhisperTokens = 8;
     private const double MicOn = 0.02, AvatarOn = 0.01;
     private const double GapSeconds = 6;
 
@@ -187,7 +191,7 @@ internal static class LiveBench
         md.AppendLine(firstTokenMs == 0
             ? $"- LLM excluded: scripted instant reply \"{ScriptedReply}\" (Llm:Provider=Scripted); a real model adds its time to first token and to the first clause."
             : $"- LLM: scripted reply \"{ScriptedReply}\" after {firstTokenMs} ms to its first token (Llm:ScriptedFirstTokenMs), a stand-in for a real model's.");
-        md.AppendLine(CultureInfo.InvariantCulture, $"- ASR: Whisper.net (whisper.cpp) with the audio context trimmed to the utterance, on a generated tiny-sized ggml model with random weights (tools/gen_whisper_ggml.py: real compute; never emits end-of-text, so capped at {WhisperTokens} tokens, about one short sentence).");
+        md.AppendLine(CultureInfo.InvariantCulture, $"- ASR: Whisper.net (whisper.cpp) with the audio context trimmed to the utterance, on a generated tiny-sized ggml model with random weights (tools/gen_whisper_ggml.py: real compute; never emits end-of-text, so capped at {WhisperTokens} decoder steps: the 7 text tokens of the sentence and the end-of-text a real model takes).");
         md.AppendLine(preemptive
             ? "- Preemptive replies on (the default): at the first silent VAD window the reply is prepared on the speculative transcript and held until the end of the turn is confirmed; stages done ahead of that show as negative ms."
             : "- Preemptive replies off (Pipeline:PreemptiveReplies=false): the reply starts at the confirmed end of the turn.");
