@@ -50,7 +50,7 @@ public sealed class WhisperNetRecognizer : IUtteranceRecognizer, IDisposable
     /// spin while they wait, so a decode on every core fights the session's render, encode and send loops; on 2 cores one
     /// thread gave the live bench 7 of 7 preemptive replies in time (483 ms median first audio) against 2 of 11 with two.
     /// </summary>
-    internal static int DefaultThreads(int cores) => Math.Clamp(cores / 2, 1, 4);
+    public static int DefaultThreads(int cores) => Math.Clamp(cores / 2, 1, 4);
 
     /// <summary>The audio context a decode of <paramref name="samples"/> samples uses (encoder frames).</summary>
     public int AudioContextFor(int samples) =>
