@@ -154,7 +154,15 @@ public sealed class AdminComponentTests : BunitContext, IAsyncLifetime
         page.Find("#persona-prompt").Change("You are Ada, a patient maths tutor.");
         page.Find("form").Submit();
 
-        var saved = await _db.Services.GetRequiredService<AvatarLibrary>().FindAsync("aaaa", CancellationToken.None);
+        // The submit handler saves asynchronously: wait (up to 5 s) for the row, then check all of it.
+        var library = _db.Services.GetRequiredService<AvatarLibrary>();
+        var saved = await library.FindAsync("aaaa", CancellationToken.None);
+        for (var waited = 0; saved!.Persona.Greeting != "Hello, I am Ada." && waited < 5000; waited += 50)
+        {
+            await Task.Delay(50);
+            saved = await library.FindAsync("aaaa", CancellationToken.None);
+        }
+
         Assert.Equal("Hello, I am Ada.", saved!.Persona.Greeting);
         Assert.Equal("You are Ada, a patient maths tutor.", saved.Persona.SystemPrompt);
     }
