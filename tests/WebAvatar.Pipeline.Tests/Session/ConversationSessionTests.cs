@@ -132,24 +132,39 @@ public class ConversationSessionTests
     [Fact]
     public async Task A_failing_engine_is_reported_and_the_session_recovers()
     {
-        await using var broken = SessionBuilder.Create(tts: new FailingTts());
+        var tts = new FailingTts();
+        var sink = new CollectingSink();
+        await using var broken = SessionBuilder.Create(tts: tts);
         string? error = null;
         broken.ErrorRaised += e => error = e;
+        broken.Output = sink;
         broken.Start();
         var reply = broken.Say("Hello there, how are you?");
         await Assert.ThrowsAnyAsync<Exception>(() => reply.Rendered.WaitAsync(Timeout));
         Assert.Contains("Voice 'xx' is not supported", error);
         Assert.Equal(ConversationState.Listening, broken.State);
         Assert.Contains(broken.Transcript, t => t.Role == TranscriptRole.System && t.Text.Contains("not supported"));
+
+        // Recovered: once the engine works again, the same session speaks the next line whole.
+        tts.Fail = false;
+        var next = broken.Say("Hello again, it works now.");
+        await next.Spoken.WaitAsync(Timeout);
+        Assert.True(sink.Frames.Count(f => f.Speaking && f.ReplyId == next.ReplyId) > 10, "the next reply was not played");
+        Assert.Equal(ConversationState.Listening, broken.State);
     }
 
+    /// <summary>Refuses the voice while <see cref="Fail"/> holds, then speaks like the tone test double.</summary>
     private sealed class FailingTts : ITextToSpeechClient
     {
+        private readonly ToneTextToSpeechClient _working = new();
+
+        public bool Fail { get; set; } = true;
+
         public Task<TextToSpeechResponse> GetAudioAsync(string text, TextToSpeechOptions? options = null, CancellationToken cancellationToken = default) =>
-            throw new NotSupportedException("Voice 'xx' is not supported.");
+            Fail ? throw new NotSupportedException("Voice 'xx' is not supported.") : _working.GetAudioAsync(text, options, cancellationToken);
 
         public IAsyncEnumerable<TextToSpeechResponseUpdate> GetStreamingAudioAsync(string text, TextToSpeechOptions? options = null, CancellationToken cancellationToken = default) =>
-            throw new NotSupportedException("Voice 'xx' is not supported.");
+            Fail ? throw new NotSupportedException("Voice 'xx' is not supported.") : _working.GetStreamingAudioAsync(text, options, cancellationToken);
 
         public object? GetService(Type serviceType, object? serviceKey = null) => null;
 

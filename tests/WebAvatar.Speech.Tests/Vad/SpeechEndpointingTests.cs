@@ -54,6 +54,7 @@ public class SpeechEndpointingTests
         var modelPath = Path.Combine(TestPaths.RepoRoot, "models", "silero_vad_v5.onnx");
         using var factory = new VoiceActivityDetectorFactory(Options.Create(new VadOptions { ModelPath = modelPath }), null);
         using var vad = factory.Create();
+        Assert.Equal("silero-v5", vad.EngineName); // the energy fallback would stay quiet here too
         var random = new Random(7);
         var noise = new short[SpeechTestAudio.Rate * 3];
         for (var i = 0; i < noise.Length; i++)
