@@ -33,6 +33,7 @@ public sealed partial class ConversationSession : IAsyncDisposable
     private readonly ConcurrentQueue<TranscriptEntry> _transcript = new();
     private readonly ConcurrentDictionary<string, double> _engineMetrics = new();
     private readonly ReplyLifecycle _lifecycle = new();
+    private readonly ConcurrentDictionary<Task, byte> _running = new();
     private PreparedReply? _prepared;
     private int _replyCounter;
 
@@ -150,7 +151,7 @@ public sealed partial class ConversationSession : IAsyncDisposable
             DropReply(previous);
         }
 
-        prepared.Rendered = Task.Run(() => RunReplyAsync(reply, text, useLlm: true, prepared));
+        prepared.Rendered = Track(Task.Run(() => RunReplyAsync(reply, text, useLlm: true, prepared)));
         LogPrepared(_logger, Id, replyId);
         return prepared;
     }
@@ -305,6 +306,9 @@ public sealed partial class ConversationSession : IAsyncDisposable
         Cancel(_lifecycle.Stop());
         await _lifetime.CancelAsync().ConfigureAwait(false);
         await _pacer.DisposeAsync().ConfigureAwait(false);
+
+        // Cancelled replies may still be inside the renderer: it is freed only after they have left it.
+        await Task.WhenAll(_running.Keys).ContinueWith(static _ => { }, TaskScheduler.Default).WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
         Microphone.Complete();
         Flush();
         _renderer.Dispose();
@@ -344,8 +348,15 @@ public sealed partial class ConversationSession : IAsyncDisposable
             context.Mark(Stage.AsrFinal);
         }
 
-        var rendered = Task.Run(() => RunReplyAsync(reply, text, useLlm, prepared: null));
+        var rendered = Track(Task.Run(() => RunReplyAsync(reply, text, useLlm, prepared: null)));
         return new ReplyHandle(replyId, rendered, reply.Spoken);
+    }
+
+    private Task Track(Task reply)
+    {
+        _running.TryAdd(reply, 0);
+        reply.ContinueWith(t => _running.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return reply;
     }
 
     /// <summary>Runs one reply to the end. A prepared reply renders into its hold and is forwarded once confirmed.</summary>
