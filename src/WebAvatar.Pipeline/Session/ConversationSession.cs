@@ -143,7 +143,7 @@ public sealed partial class ConversationSession : IAsyncDisposable
         text = InputValidator.Validate(text, _options.MaxInputChars);
         ObjectDisposedException.ThrowIf(_lifetime.IsCancellationRequested, this);
 
-        var replyId = $"{Id}-r{Interlocked.Increment(ref _replyCounter)}";
+        var replyId = NextReplyId();
         var reply = new ActiveReply(new ReplyContext(replyId, OnStageMeasured, held: true), usesLlm: true);
         var prepared = new PreparedReply(reply, text, _options.FrameQueueCapacity);
         if (Interlocked.Exchange(ref _prepared, prepared) is { } previous)
@@ -333,7 +333,7 @@ public sealed partial class ConversationSession : IAsyncDisposable
     {
         ObjectDisposedException.ThrowIf(_lifetime.IsCancellationRequested, this);
 
-        var replyId = $"{Id}-r{Interlocked.Increment(ref _replyCounter)}";
+        var replyId = NextReplyId();
         var context = new ReplyContext(replyId, OnStageMeasured, alreadyElapsed);
         var reply = new ActiveReply(context, useLlm);
 
@@ -351,6 +351,8 @@ public sealed partial class ConversationSession : IAsyncDisposable
         var rendered = Track(Task.Run(() => RunReplyAsync(reply, text, useLlm, prepared: null)));
         return new ReplyHandle(replyId, rendered, reply.Spoken);
     }
+
+    private string NextReplyId() => $"{Id}-r{Interlocked.Increment(ref _replyCounter)}";
 
     private Task Track(Task reply)
     {

@@ -7,6 +7,7 @@ using WebAvatar.Pipeline.Voice;
 using WebAvatar.Speech.Recognition;
 using WebAvatar.Speech.Vad;
 using WebAvatar.Testing.Doubles;
+using static WebAvatar.Pipeline.Tests.Voice.MicrophoneFeed;
 
 namespace WebAvatar.Pipeline.Tests.Voice;
 
@@ -17,9 +18,6 @@ namespace WebAvatar.Pipeline.Tests.Voice;
 /// </summary>
 public class PreemptiveVoiceTests
 {
-    private const int Chunk = 320;
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
-
     [Fact]
     public async Task A_pause_prepares_a_held_reply_and_the_lasting_silence_plays_it()
     {
@@ -27,7 +25,7 @@ public class PreemptiveVoiceTests
         await using var _ = session;
         var transcript = new List<TranscriptEntry>();
         session.TranscriptUpdated += e => { lock (transcript) { transcript.Add(e); } };
-        await using var voice = StartVoice(session);
+        await using var voice = MicrophoneFeed.StartVoice(session, new LengthRecognizer(), new WhisperOptions { PartialIntervalMs = 10_000 });
 
         WriteTone(session, 600);
         WriteSilence(session, 100);
@@ -53,7 +51,7 @@ public class PreemptiveVoiceTests
         await using var __ = session;
         var transcript = new List<TranscriptEntry>();
         session.TranscriptUpdated += e => { lock (transcript) { transcript.Add(e); } };
-        await using var voice = StartVoice(session);
+        await using var voice = MicrophoneFeed.StartVoice(session, new LengthRecognizer(), new WhisperOptions { PartialIntervalMs = 10_000 });
 
         WriteTone(session, 600);
         WriteSilence(session, 100);
@@ -77,7 +75,7 @@ public class PreemptiveVoiceTests
     {
         var (session, sink, _) = Start(preemptive: false);
         await using var _ = session;
-        await using var voice = StartVoice(session);
+        await using var voice = MicrophoneFeed.StartVoice(session, new LengthRecognizer(), new WhisperOptions { PartialIntervalMs = 10_000 });
 
         WriteTone(session, 600);
         WriteSilence(session, 600);
@@ -94,48 +92,6 @@ public class PreemptiveVoiceTests
         session.Output = sink;
         session.Start();
         return (session, sink, renderer);
-    }
-
-    private static VoiceInput StartVoice(ConversationSession session)
-    {
-        // No Silero model: the energy detector treats a loud tone as speech.
-        var vadOptions = new VadOptions { ModelPath = "/nonexistent/silero.onnx" };
-        var vad = new VoiceActivityDetectorFactory(Microsoft.Extensions.Options.Options.Create(vadOptions)).Create();
-        var transcriber = new StreamingTranscriber(vad, new LengthRecognizer(), new WhisperOptions { PartialIntervalMs = 10_000 }, vadOptions);
-        var voice = new VoiceInput(session, transcriber, NullLogger.Instance);
-        voice.Start();
-        return voice;
-    }
-
-    private static void WriteTone(ConversationSession session, int ms)
-    {
-        var samples = new short[ms * 16];
-        for (var i = 0; i < samples.Length; i++)
-        {
-            samples[i] = (short)(10_000 * Math.Sin(i * 2 * Math.PI * 300 / 16_000));
-        }
-
-        Write(session, samples);
-    }
-
-    private static void WriteSilence(ConversationSession session, int ms) => Write(session, new short[ms * 16]);
-
-    private static void Write(ConversationSession session, short[] samples)
-    {
-        for (var pos = 0; pos < samples.Length; pos += Chunk)
-        {
-            session.Microphone.Write(samples.AsSpan(pos, Math.Min(Chunk, samples.Length - pos)));
-        }
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + Timeout;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "timed out waiting for the session");
-            await Task.Delay(5);
-        }
     }
 
     /// <summary>"0.9 seconds of speech": a transcript that changes when the utterance grows.</summary>

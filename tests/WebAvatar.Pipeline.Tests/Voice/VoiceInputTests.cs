@@ -7,6 +7,7 @@ using WebAvatar.Testing.Doubles;
 using WebAvatar.Speech.Recognition;
 using WebAvatar.Speech.Vad;
 using WebAvatar.Pipeline.Voice;
+using static WebAvatar.Pipeline.Tests.Voice.MicrophoneFeed;
 
 namespace WebAvatar.Pipeline.Tests.Voice;
 
@@ -16,7 +17,6 @@ namespace WebAvatar.Pipeline.Tests.Voice;
 /// </summary>
 public class VoiceInputTests
 {
-    private const int Chunk = 320;
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
 
     [Fact]
@@ -24,7 +24,7 @@ public class VoiceInputTests
     {
         var (session, sink, renderer) = await StartSpeakingAsync();
         await using var _ = session;
-        await using var loop = StartLoop(session);
+        await using var loop = MicrophoneFeed.StartVoice(session);
         var reply = session.Say("This is a long line that the operator typed so the avatar talks for several seconds at least.");
         await WaitUntilAsync(() => session.State == ConversationState.Speaking);
         await Task.Delay(400); // past the echo guard
@@ -44,7 +44,7 @@ public class VoiceInputTests
     {
         var (session, sink, renderer) = await StartSpeakingAsync();
         await using var _ = session;
-        await using var loop = StartLoop(session);
+        await using var loop = MicrophoneFeed.StartVoice(session);
         TimeSpan? bargeIn = null;
         loop.BargeIn += t => bargeIn = t;
         var reply = session.Say("This is a long line that the operator typed so the avatar talks for several seconds at least.");
@@ -71,47 +71,5 @@ public class VoiceInputTests
         session.Output = sink;
         session.Start();
         return Task.FromResult((session, sink, renderer));
-    }
-
-    private static VoiceInput StartLoop(ConversationSession session)
-    {
-        // No Silero model: the energy detector treats a loud tone as speech.
-        var vadOptions = new VadOptions { ModelPath = "/nonexistent/silero.onnx" };
-        var vad = new VoiceActivityDetectorFactory(Microsoft.Extensions.Options.Options.Create(vadOptions)).Create();
-        var transcriber = new StreamingTranscriber(vad, null, new WhisperOptions(), vadOptions);
-        var loop = new VoiceInput(session, transcriber, NullLogger.Instance);
-        loop.Start();
-        return loop;
-    }
-
-    private static void WriteTone(ConversationSession session, int ms)
-    {
-        var samples = new short[ms * 16];
-        for (var i = 0; i < samples.Length; i++)
-        {
-            samples[i] = (short)(10_000 * Math.Sin(i * 2 * Math.PI * 300 / 16_000));
-        }
-
-        Write(session, samples);
-    }
-
-    private static void WriteSilence(ConversationSession session, int ms) => Write(session, new short[ms * 16]);
-
-    private static void Write(ConversationSession session, short[] samples)
-    {
-        for (var pos = 0; pos < samples.Length; pos += Chunk)
-        {
-            session.Microphone.Write(samples.AsSpan(pos, Math.Min(Chunk, samples.Length - pos)));
-        }
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan? within = null)
-    {
-        var deadline = DateTime.UtcNow + (within ?? Timeout);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "timed out waiting for the session");
-            await Task.Delay(5);
-        }
     }
 }
