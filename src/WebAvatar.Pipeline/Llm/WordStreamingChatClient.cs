@@ -31,9 +31,11 @@ public abstract class WordStreamingChatClient(string providerName, TimeSpan firs
     {
         ArgumentNullException.ThrowIfNull(messages);
         var responseId = Guid.NewGuid().ToString("N");
-        if (firstToken > TimeSpan.Zero)
+        // At least the set time: the timer behind Task.Delay may fire a millisecond early.
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        for (var left = firstToken; left > TimeSpan.Zero; left = firstToken - System.Diagnostics.Stopwatch.GetElapsedTime(started))
         {
-            await Task.Delay(firstToken, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(left < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : left, cancellationToken).ConfigureAwait(false);
         }
 
         foreach (var piece in WordPieces.SplitKeepingSpaces(ReplyTo(messages)))
