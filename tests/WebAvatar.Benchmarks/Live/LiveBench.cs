@@ -129,6 +129,9 @@ internal static class LiveBench
             double wallSeconds = (BrowserProbe.NowUnixMs() - wallStart) / 1000;
             double fps = (last.Number("video", "framesDecoded") - first.Number("video", "framesDecoded")) /
                 ((last.Number("video", "timestamp") - first.Number("video", "timestamp")) / 1000);
+            double MeanDelayMs(string kind, string stat) => (last.Number(kind, stat) - first.Number(kind, stat)) /
+                Math.Max(1, last.Number(kind, "jitterBufferEmittedCount") - first.Number(kind, "jitterBufferEmittedCount")) * 1000;
+            double jitterBufferMs = MeanDelayMs("audio", "jitterBufferDelay"), jitterMinimumMs = MeanDelayMs("audio", "jitterBufferMinimumDelay");
             WriteProbe(probe, "live-probe.csv");
             await page.CloseAsync();
 
@@ -141,7 +144,7 @@ internal static class LiveBench
                 measured.Add(Measure(completed, i, probe, server, mouth));
             }
 
-            return new ReplyRun(measured, offsets, fps, cpuSeconds / wallSeconds * 100, server.Preemption);
+            return new ReplyRun(measured, offsets, fps, jitterBufferMs, jitterMinimumMs, cpuSeconds / wallSeconds * 100, server.Preemption);
         }
         finally
         {
@@ -218,6 +221,7 @@ internal static class LiveBench
         double offset = Median(run.AvOffsets);
         md.AppendLine(CultureInfo.InvariantCulture, $"| A/V offset at the browser (video - audio playout, median of {run.AvOffsets.Count}) | {offset:F0} ms (p90 \\|x\\| {Percentile(run.AvOffsets.Select(Math.Abs), 90):F0}) | \\|x\\| < 40 ms | {Verdict(Math.Abs(offset) < 40)} |");
         md.AppendLine(CultureInfo.InvariantCulture, $"| fps decoded at the browser | {run.Fps:F1} | >= 24.5 | {Verdict(run.Fps >= 24.5)} |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| browser audio jitter buffer: mean delay / the minimum Chromium derives from packet arrivals alone (getStats, over the run) | {run.AudioJitterBufferMs:F0} ms / {run.AudioJitterMinimumMs:F0} ms | | |");
         if (run.Preemption is { } p)
         {
             var rate = p.Prepared == 0 ? "n/a" : string.Create(CultureInfo.InvariantCulture, $"{100.0 * p.Kept / p.Prepared:F0} %");
@@ -250,6 +254,6 @@ internal static class LiveBench
 
 internal sealed record UtteranceTiming(double SpeechEndUnixMs, double FirstAudioMs, double FirstFrameMs, double VadEndMs, ServerReply? Reply, double NetworkMs);
 
-internal sealed record ReplyRun(IReadOnlyList<UtteranceTiming> Utterances, IReadOnlyList<double> AvOffsets, double Fps, double CpuPercent, (long VoiceTurns, long Prepared, long Kept, long Dropped)? Preemption);
+internal sealed record ReplyRun(IReadOnlyList<UtteranceTiming> Utterances, IReadOnlyList<double> AvOffsets, double Fps, double AudioJitterBufferMs, double AudioJitterMinimumMs, double CpuPercent, (long VoiceTurns, long Prepared, long Kept, long Dropped)? Preemption);
 
 internal sealed record BargeInResult(IReadOnlyList<double> StopMs);
