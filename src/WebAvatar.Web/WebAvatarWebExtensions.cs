@@ -57,6 +57,7 @@ public static class WebAvatarWebExtensions
         app.MapWebRtcEndpoints();
         app.MapAdmin();
         app.MapSessionApi();
+        app.MapSessionStill();
         app.MapGet("/api/health", (EngineCatalog catalog, CancellationToken ct) => catalog.GetReportAsync(ct));
         app.MapServerMetrics();
         app.MapGet("/healthz", () => Results.Text("ok"));

@@ -577,6 +577,13 @@ public sealed partial class ConversationSession : IAsyncDisposable
         return current is not null && frame.ReplyId == current.Context.ReplyId && !current.Context.IsCancelled;
     }
 
+    /// <summary>The avatar at rest, as the session renders it (what a page shows before its video starts). The caller owns the frame.</summary>
+    public ValueTask<VideoFrame> RenderStillAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_lifetime.IsCancellationRequested, this);
+        return RenderIdleAsync(0, cancellationToken);
+    }
+
     private async ValueTask<VideoFrame> RenderIdleAsync(long index, CancellationToken cancellationToken)
     {
         await _rendererGate.WaitAsync(cancellationToken).ConfigureAwait(false);
