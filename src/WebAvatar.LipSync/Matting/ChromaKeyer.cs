@@ -1,0 +1,114 @@
+using OpenCvSharp;
+
+namespace WebAvatar.LipSync.Matting;
+
+/// <summary>
+/// Keys out a green or blue screen: opacity from how far each pixel's key channel rises above the other two (soft across the
+/// screen's own spread, so anti-aliased hair and edges stay partly transparent), then spill suppression, which caps the key
+/// channel at the larger of the other two wherever the screen shows through or reflects, so no green (or blue) fringe is left.
+/// </summary>
+public static class ChromaKeyer
+{
+    private const int MinScreenDominance = 40;   // median key excess of the border that makes it a screen (of 255)
+    private const double MinScreenShare = 0.7;    // share of border pixels that must look like the screen
+    private const double BorderFraction = 0.04;
+
+    /// <summary>True when the picture's border is a green or blue screen; <paramref name="color"/> says which.</summary>
+    public static bool TryDetectScreen(Mat bgr, out ScreenColor color)
+    {
+        var pixels = Pixels(bgr);
+        foreach (var candidate in new[] { ScreenColor.Green, ScreenColor.Blue })
+        {
+            var border = BorderDominance(pixels, bgr.Width, bgr.Height, candidate);
+            border.Sort();
+            int median = border[border.Count / 2];
+            double share = border.Count(d => d > MinScreenDominance / 2) / (double)border.Count;
+            if (median >= MinScreenDominance && share >= MinScreenShare)
+            {
+                color = candidate;
+                return true;
+            }
+        }
+
+        color = default;
+        return false;
+    }
+
+    /// <summary>
+    /// The matte of <paramref name="bgr"/> against a <paramref name="color"/> screen. With <paramref name="despill"/> the picture's
+    /// own pixels are corrected in place (its key channel capped where the screen tinted it).
+    /// </summary>
+    public static AlphaMatte Key(Mat bgr, ScreenColor color, bool despill = true)
+    {
+        if (bgr.Type() != MatType.CV_8UC3 || !bgr.IsContinuous())
+        {
+            throw new ArgumentException("Chroma keying needs a continuous 8-bit BGR picture.", nameof(bgr));
+        }
+
+        var pixels = Pixels(bgr);
+        var border = BorderDominance(pixels, bgr.Width, bgr.Height, color);
+        border.Sort();
+        // Fully transparent from a third of the way down the screen's spread, fully opaque below a tenth of its median:
+        // the band between is where edges and motion blur mix avatar and screen.
+        double screen = Math.Max(MinScreenDominance, border[border.Count / 3]);
+        double transparentAt = screen * 0.6, opaqueAt = screen * 0.15;
+        int count = bgr.Width * bgr.Height;
+        var alpha = new byte[count];
+        for (int i = 0; i < count; i++)
+        {
+            int b = pixels[3 * i], g = pixels[(3 * i) + 1], r = pixels[(3 * i) + 2];
+            int d = Dominance(b, g, r, color);
+            double t = Math.Clamp((d - opaqueAt) / (transparentAt - opaqueAt), 0, 1);
+            alpha[i] = (byte)Math.Round(255 * (1 - (t * t * (3 - (2 * t)))));
+            if (despill && d > 0)
+            {
+                // The key channel never exceeds the larger of the other two: spill becomes neutral, not tinted.
+                if (color == ScreenColor.Green)
+                {
+                    pixels[(3 * i) + 1] = (byte)Math.Max(b, r);
+                }
+                else
+                {
+                    pixels[3 * i] = (byte)Math.Max(g, r);
+                }
+            }
+        }
+
+        if (despill)
+        {
+            System.Runtime.InteropServices.Marshal.Copy(pixels, 0, bgr.Data, pixels.Length);
+        }
+
+        return new AlphaMatte(bgr.Width, bgr.Height, alpha, color == ScreenColor.Green ? "chroma-key (green)" : "chroma-key (blue)");
+    }
+
+    /// <summary>How far the key channel rises above the larger of the other two (negative: below).</summary>
+    public static int Dominance(int b, int g, int r, ScreenColor color) =>
+        color == ScreenColor.Green ? g - Math.Max(r, b) : b - Math.Max(r, g);
+
+    private static byte[] Pixels(Mat bgr)
+    {
+        var pixels = new byte[bgr.Width * bgr.Height * 3];
+        System.Runtime.InteropServices.Marshal.Copy(bgr.Data, pixels, 0, pixels.Length);
+        return pixels;
+    }
+
+    private static List<int> BorderDominance(byte[] pixels, int width, int height, ScreenColor color)
+    {
+        int bx = Math.Max(1, (int)(width * BorderFraction)), by = Math.Max(1, (int)(height * BorderFraction));
+        var values = new List<int>();
+        for (int y = 0; y < height - by; y++) // not the bottom edge: a portrait's body usually runs off it
+        {
+            for (int x = 0; x < width; x++)
+            {
+                if (y < by || x < bx || x >= width - bx)
+                {
+                    int i = 3 * ((y * width) + x);
+                    values.Add(Dominance(pixels[i], pixels[i + 1], pixels[i + 2], color));
+                }
+            }
+        }
+
+        return values;
+    }
+}
