@@ -25,6 +25,6 @@ public sealed class ApiKey
     /// <summary>Updated at most about once a minute, so authenticating is not a write per request.</summary>
     public DateTime? LastUsedUtc { get; set; }
 
-    /// <summary>Browser origins a widget may use this key from; stored for later, not enforced yet.</summary>
+    /// <summary>Browser origins a widget may use this key from ("https://a.example, http://localhost:8080"); null: none, only same-origin and non-browser use.</summary>
     public string? AllowedOrigins { get; set; }
 }

@@ -139,7 +139,8 @@
         error.status = response.status;
         throw error;
       }
-      controller.peerUrl = new URL(response.headers.get('Location'), window.location.href).toString();
+      // Against the offer's own URL: a page on another site (the web widget) talks to this server, not to its own.
+      controller.peerUrl = new URL(response.headers.get('Location'), response.url).toString();
       await pc.setRemoteDescription({ type: 'answer', sdp: body });
       // The server ends a peer with DTLS close_notify; ICE alone would take ~5 s to notice.
       const dtls = pc.getTransceivers()[0].receiver.transport;

@@ -25,11 +25,13 @@ public static class SessionApiExtensions
     }
 
     /// <summary>
+    /// Cross-origin requests of the web widget are checked against the key's allowed origins (<see cref="Widget.WidgetCorsMiddleware"/>).
     /// Answers that the framework gives without a body on /api/v1 (415 from content-type matching, 405, 404 of unknown
     /// routes) get a problem-details body too, so API clients always read a message. Call early in the pipeline.
     /// </summary>
     public static WebApplication UseSessionApi(this WebApplication app)
     {
+        app.UseWhen(Widget.WidgetCorsMiddleware.Applies, api => api.UseMiddleware<Widget.WidgetCorsMiddleware>());
         app.UseWhen(context => context.Request.Path.StartsWithSegments(SessionApiEndpoints.Prefix), api => api.UseStatusCodePages());
         return app;
     }

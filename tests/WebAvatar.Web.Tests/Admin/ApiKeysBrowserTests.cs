@@ -25,6 +25,7 @@ public class ApiKeysBrowserTests(AdminAppFixture fixture)
             await page.GotoAsync("/admin/api-keys");
             await WaitInteractiveAsync(page);
             await page.FillAsync("#key-name", "Browser kiosk");
+            await page.FillAsync("#key-origins", "https://Shop.Example.com/");
             await page.ClickAsync("#create-key");
             var secret = (await page.Locator("#new-key-secret").InnerTextAsync()).Trim();
             Assert.Matches("^wa_[A-Za-z0-9_-]{43}$", secret);
@@ -36,6 +37,17 @@ public class ApiKeysBrowserTests(AdminAppFixture fixture)
             await page.WaitForSelectorAsync($"#key-table code:text-is('wa_{secret[3..11]}…')");
             Assert.Equal(0, await page.Locator("#new-key-secret").CountAsync());
             Assert.DoesNotContain(secret[11..], await page.ContentAsync());
+
+            // The widget's allowed origins: shown normalised, edited in place, a bad entry refused by name.
+            var row = page.Locator($"tr:has(code:text-is('wa_{secret[3..11]}…'))");
+            await Assertions.Expect(row.Locator(".key-origins")).ToContainTextAsync("https://shop.example.com");
+            await row.Locator(".edit-origins").ClickAsync();
+            await row.Locator(".origins-input input").FillAsync("shop.example.com");
+            await row.Locator(".save-origins").ClickAsync();
+            await page.WaitForSelectorAsync("text='shop.example.com' is not an origin");
+            await row.Locator(".origins-input input").FillAsync("https://shop.example.com, http://localhost:8080");
+            await row.Locator(".save-origins").ClickAsync();
+            await Assertions.Expect(row.Locator(".key-origins")).ToContainTextAsync("https://shop.example.com, http://localhost:8080");
 
             await page.GotoAsync("/admin/avatars");
             await WaitInteractiveAsync(page);

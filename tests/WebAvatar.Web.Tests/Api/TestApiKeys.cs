@@ -8,11 +8,11 @@ namespace WebAvatar.Web.Tests.Api;
 /// <summary>API keys made the way an admin makes them (dashboard API, antiforgery header), and clients that send them.</summary>
 internal static class TestApiKeys
 {
-    public static async Task<(int Id, string Secret)> CreateAsync(AdminApp app, string name)
+    public static async Task<(int Id, string Secret)> CreateAsync(AdminApp app, string name, string? allowedOrigins = null)
     {
         using var admin = await app.SignInAsync();
         await AdminApp.AddAntiforgeryHeaderAsync(admin);
-        var response = await admin.PostAsJsonAsync("/api/admin/api-keys", new { name });
+        var response = await admin.PostAsJsonAsync("/api/admin/api-keys", new { name, allowedOrigins });
         response.EnsureSuccessStatusCode();
         var created = await response.Content.ReadFromJsonAsync<JsonElement>();
         return (created.GetProperty("id").GetInt32(), created.GetProperty("secret").GetString()!);

@@ -75,7 +75,7 @@ internal sealed partial class ApiKeyAuthenticationHandler(
         ApiProblem.WriteAsync(Context, StatusCodes.Status403Forbidden, "Forbidden", "This API key may not use this endpoint.");
 
     /// <summary>The presented secret (null when none was sent), or why the headers cannot carry one.</summary>
-    private static (string? Secret, string? Problem) ReadSecret(IHeaderDictionary headers)
+    internal static (string? Secret, string? Problem) ReadSecret(IHeaderDictionary headers)
     {
         var authorization = headers.Authorization;
         if (authorization.Count > 0)

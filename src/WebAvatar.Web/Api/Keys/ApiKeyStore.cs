@@ -5,7 +5,7 @@ using WebAvatar.Data.Entities;
 namespace WebAvatar.Web.Api.Keys;
 
 /// <summary>What the dashboard and admin API show of a key: never the secret, only its first characters.</summary>
-public sealed record ApiKeyView(int Id, string Name, string Prefix, DateTime CreatedUtc, DateTime? LastUsedUtc, DateTime? RevokedUtc)
+public sealed record ApiKeyView(int Id, string Name, string Prefix, DateTime CreatedUtc, DateTime? LastUsedUtc, DateTime? RevokedUtc, string? AllowedOrigins = null)
 {
     public bool IsRevoked => RevokedUtc is not null;
 
@@ -22,9 +22,16 @@ public sealed partial class ApiKeyStore(IDbContextFactory<WebAvatarDbContext> db
     private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
 
     /// <summary>Creates a key and returns its secret, which is not stored and cannot be shown again.</summary>
-    public async Task<CreatedApiKey> CreateAsync(string name, CancellationToken cancellationToken)
+    public async Task<CreatedApiKey> CreateAsync(string name, CancellationToken cancellationToken) => await CreateAsync(name, null, cancellationToken);
+
+    /// <summary>
+    /// Creates a key whose widget may run on <paramref name="allowedOrigins"/> (see <see cref="Widget.AllowedOrigins"/>); throws
+    /// <see cref="ArgumentException"/> naming a bad entry.
+    /// </summary>
+    public async Task<CreatedApiKey> CreateAsync(string name, string? allowedOrigins, CancellationToken cancellationToken)
     {
         var trimmed = ValidateName(name);
+        var origins = Widget.AllowedOrigins.Format(Widget.AllowedOrigins.Parse(allowedOrigins));
         var secret = ApiKeySecret.Generate();
         var key = new ApiKey
         {
@@ -32,6 +39,7 @@ public sealed partial class ApiKeyStore(IDbContextFactory<WebAvatarDbContext> db
             Prefix = ApiKeySecret.PrefixOf(secret),
             Hash = ApiKeySecret.Hash(secret),
             CreatedUtc = time.GetUtcNow().UtcDateTime,
+            AllowedOrigins = origins,
         };
         await using var context = await db.CreateDbContextAsync(cancellationToken);
         context.ApiKeys.Add(key);
@@ -45,7 +53,7 @@ public sealed partial class ApiKeyStore(IDbContextFactory<WebAvatarDbContext> db
     {
         await using var context = await db.CreateDbContextAsync(cancellationToken);
         var all = await context.ApiKeys.AsNoTracking()
-            .Select(k => new ApiKeyView(k.Id, k.Name, k.Prefix, k.CreatedUtc, k.LastUsedUtc, k.RevokedUtc))
+            .Select(k => new ApiKeyView(k.Id, k.Name, k.Prefix, k.CreatedUtc, k.LastUsedUtc, k.RevokedUtc, k.AllowedOrigins))
             .ToListAsync(cancellationToken);
         return all.OrderBy(k => k.IsRevoked).ThenByDescending(k => k.Id).ToList();
     }
@@ -63,6 +71,31 @@ public sealed partial class ApiKeyStore(IDbContextFactory<WebAvatarDbContext> db
         }
 
         return await context.ApiKeys.AnyAsync(k => k.Id == id, cancellationToken);
+    }
+
+    /// <summary>Replaces the origins a key's widget may run on; false when there is no such key. Throws for a bad entry.</summary>
+    public async Task<bool> SetAllowedOriginsAsync(int id, string? allowedOrigins, CancellationToken cancellationToken)
+    {
+        var origins = Widget.AllowedOrigins.Format(Widget.AllowedOrigins.Parse(allowedOrigins));
+        await using var context = await db.CreateDbContextAsync(cancellationToken);
+        return await context.ApiKeys.Where(k => k.Id == id)
+            .ExecuteUpdateAsync(s => s.SetProperty(k => k.AllowedOrigins, origins), cancellationToken) > 0;
+    }
+
+    /// <summary>The stored allowed origins of the key with this secret or id (null when none or no such key).</summary>
+    public async Task<string?> AllowedOriginsAsync(string? secret, int? id, CancellationToken cancellationToken)
+    {
+        string? hash = ApiKeySecret.IsWellFormed(secret) ? ApiKeySecret.Hash(secret!) : null;
+        if (hash is null && id is null)
+        {
+            return null;
+        }
+
+        await using var context = await db.CreateDbContextAsync(cancellationToken);
+        return await context.ApiKeys.AsNoTracking()
+            .Where(k => k.RevokedUtc == null && (hash != null ? k.Hash == hash : k.Id == id))
+            .Select(k => k.AllowedOrigins)
+            .FirstOrDefaultAsync(cancellationToken);
     }
 
     /// <summary>The id of the key with this secret, or null when the secret is malformed, unknown or revoked.</summary>
