@@ -58,6 +58,7 @@ public static class WebAvatarWebExtensions
         app.MapAdmin();
         app.MapSessionApi();
         app.MapSessionStill();
+        app.MapObsSource();
         app.MapGet("/api/health", (EngineCatalog catalog, CancellationToken ct) => catalog.GetReportAsync(ct));
         app.MapServerMetrics();
         app.MapGet("/healthz", () => Results.Text("ok"));
