@@ -1,8 +1,8 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.AI;
 using WebAvatar.Conversation;
+using WebAvatar.Dsp;
 using WebAvatar.Media;
-using WebAvatar.Media.Audio;
 using WebAvatar.Speech;
 
 namespace WebAvatar.Pipeline.Session;

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.AI;
+using WebAvatar.Dsp;
 using WebAvatar.Media;
-using WebAvatar.Media.Audio;
 
 namespace WebAvatar.Speech.Synthesis.Espeak;
 

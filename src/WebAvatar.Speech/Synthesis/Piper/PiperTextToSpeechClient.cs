@@ -3,8 +3,8 @@ using System.Globalization;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using WebAvatar.Dsp;
 using WebAvatar.Media;
-using WebAvatar.Media.Audio;
 
 namespace WebAvatar.Speech.Synthesis.Piper;
 

@@ -1,6 +1,6 @@
-using WebAvatar.Media.Audio;
+using WebAvatar.Dsp;
 
-namespace WebAvatar.Media.Tests.Audio;
+namespace WebAvatar.Dsp.Tests;
 
 public class PcmResamplerTests
 {
