@@ -61,7 +61,7 @@ public sealed class OpenAiCompatibleTextToSpeechClient : ITextToSpeechClient
         return new TextToSpeechResponse([PcmAudioContent.Create(samples.ToArray(), MediaTiming.PipelineSampleRate, [])])
         {
             ModelId = last?.ModelId,
-            AdditionalProperties = TtsMetrics.Summarize(last, samples.Count),
+            AdditionalProperties = TtsMetrics.Summarize(last, samples.Count / (double)MediaTiming.PipelineSampleRate),
         };
     }
 
