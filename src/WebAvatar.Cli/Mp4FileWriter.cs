@@ -1,6 +1,6 @@
 using System.Diagnostics;
+using WebAvatar.Dsp;
 using WebAvatar.Media;
-using WebAvatar.Media.Audio;
 
 namespace WebAvatar.Cli;
 

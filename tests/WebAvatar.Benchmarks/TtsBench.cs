@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Microsoft.Extensions.AI;
-using WebAvatar.Media;
 using WebAvatar.Speech;
 using WebAvatar.Speech.Synthesis;
 using WebAvatar.Speech.Synthesis.Espeak;
@@ -79,18 +78,19 @@ internal static class TtsBench
     {
         var clock = Stopwatch.StartNew();
         double first = 0;
-        long audio = 0;
+        double seconds = 0;
         await foreach (var update in client.GetStreamingAudioAsync(text))
         {
-            if (audio == 0)
+            if (seconds == 0)
             {
                 first = clock.Elapsed.TotalMilliseconds;
             }
 
-            audio += PcmAudioContent.GetSamples(update.Contents.OfType<DataContent>().Single()).Length;
+            var audio = update.Contents.OfType<DataContent>().Single();
+            PcmAudioContent.TryGetSampleRate(audio, out int rate);
+            seconds += PcmAudioContent.GetSamples(audio).Length / (double)rate;
         }
 
-        double seconds = audio / (double)MediaTiming.PipelineSampleRate;
         return new Sample(first, clock.Elapsed.TotalMilliseconds, seconds);
     }
 

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using System.Text;
+using WebAvatar.Dsp;
 using WebAvatar.Media;
 using WebAvatar.Speech;
 
@@ -18,8 +18,9 @@ internal static class SpeechFixtures
     /// </summary>
     public static (SpeechClip Clip, int FirstSpeechFrame, int EndSpeechFrame) SpokenClip(string text, int silenceFramesBefore, int silenceFramesAfter)
     {
-        var (wav, rate) = ReadWav(RunEspeak(text));
-        var speech = Resample(wav, rate, MediaTiming.PipelineSampleRate);
+        using var wav = new MemoryStream(RunEspeak(text));
+        var (espeak, rate) = WavFile.ReadMono16(wav);
+        var speech = PcmResampler.ResampleAll(espeak, rate, MediaTiming.PipelineSampleRate);
         int before = silenceFramesBefore * MediaTiming.SamplesPerVideoFrame;
         int speechFrames = MediaTiming.FramesForSamples(speech.Length);
         var samples = new short[before + speechFrames * MediaTiming.SamplesPerVideoFrame + silenceFramesAfter * MediaTiming.SamplesPerVideoFrame];
@@ -34,14 +35,8 @@ internal static class SpeechFixtures
         int voiced = 0;
         for (int start = 0; start < samples.Length; start += MediaTiming.SamplesPerVideoFrame)
         {
-            double sum = 0;
             int end = Math.Min(samples.Length, start + MediaTiming.SamplesPerVideoFrame);
-            for (int i = start; i < end; i++)
-            {
-                sum += samples[i] * (double)samples[i];
-            }
-
-            bool loud = Math.Sqrt(sum / MediaTiming.SamplesPerVideoFrame) > 300;
+            bool loud = AudioLevel.Rms(samples.AsSpan(start, end - start), MediaTiming.SamplesPerVideoFrame) > 300;
             var viseme = loud ? VoicedPattern[voiced++ % VoicedPattern.Length] : Viseme.Rest;
             marks.Add(new PhonemeMark(start, loud ? "x" : "_", viseme));
         }
@@ -63,64 +58,5 @@ internal static class SpeechFixtures
         process.WaitForExit();
         Assert.True(process.ExitCode == 0, "espeak-ng failed: " + process.StandardError.ReadToEnd());
         return output.ToArray();
-    }
-
-    /// <summary>Reads 16-bit mono PCM from a RIFF/WAVE stream (espeak-ng writes an open-ended data size).</summary>
-    private static (short[] Samples, int Rate) ReadWav(byte[] bytes)
-    {
-        Assert.True(bytes.Length > 44 && Encoding.ASCII.GetString(bytes, 0, 4) == "RIFF", "espeak-ng did not produce a WAV file");
-        int rate = 0, pos = 12;
-        while (pos + 8 <= bytes.Length)
-        {
-            string id = Encoding.ASCII.GetString(bytes, pos, 4);
-            int size = BitConverter.ToInt32(bytes, pos + 4);
-            if (id == "fmt ")
-            {
-                rate = BitConverter.ToInt32(bytes, pos + 12);
-            }
-            else if (id == "data")
-            {
-                int available = bytes.Length - pos - 8;
-                int length = size < 0 || size > available ? available : size;
-                var samples = new short[length / 2];
-                Buffer.BlockCopy(bytes, pos + 8, samples, 0, samples.Length * 2);
-                return (samples, rate);
-            }
-
-            pos += 8 + size;
-        }
-
-        throw new InvalidDataException("WAV without a data chunk");
-    }
-
-    /// <summary>Windowed-sinc resampler (Hann, 16 taps per side) with the cutoff below the lower Nyquist.</summary>
-    private static short[] Resample(short[] input, int fromRate, int toRate)
-    {
-        const int halfTaps = 16;
-        double ratio = (double)fromRate / toRate;
-        double cutoff = 0.95 * Math.Min(1.0, (double)toRate / fromRate);
-        var output = new short[(int)(input.Length / ratio)];
-        for (int n = 0; n < output.Length; n++)
-        {
-            double center = n * ratio;
-            int first = (int)Math.Floor(center) - halfTaps + 1;
-            double sum = 0;
-            for (int k = first; k < first + 2 * halfTaps; k++)
-            {
-                if (k < 0 || k >= input.Length)
-                {
-                    continue;
-                }
-
-                double t = k - center;
-                double sinc = t == 0 ? 1 : Math.Sin(Math.PI * cutoff * t) / (Math.PI * cutoff * t);
-                double window = 0.5 + 0.5 * Math.Cos(Math.PI * t / halfTaps);
-                sum += input[k] * cutoff * sinc * window;
-            }
-
-            output[n] = (short)Math.Clamp(Math.Round(sum), short.MinValue, short.MaxValue);
-        }
-
-        return output;
     }
 }

@@ -1,3 +1,4 @@
+using WebAvatar.Dsp;
 using WebAvatar.Media;
 using WebAvatar.Speech;
 
@@ -49,15 +50,9 @@ internal sealed class MouthAnimator
     /// <summary>Loudness of samples [start, start+count) mapped to 0..1 (missing samples past the end count as silence).</summary>
     internal static float LevelOf(ReadOnlySpan<short> samples, int start, int count)
     {
-        double sum = 0;
         int end = Math.Min(samples.Length, start + count);
-        for (int i = start; i < end; i++)
-        {
-            double s = samples[i];
-            sum += s * s;
-        }
-
-        double rms = Math.Sqrt(sum / count) / 32768.0;
+        var present = start < end ? samples[start..end] : [];
+        double rms = AudioLevel.Rms(present, count) / 32768.0;
         float db = (float)(20 * Math.Log10(Math.Max(rms, 1e-6)));
         float level = Math.Clamp((db - SilenceDb) / (LoudDb - SilenceDb), 0f, 1f);
         // Perceived openness rises quickly at low levels: a soft consonant still parts the lips.

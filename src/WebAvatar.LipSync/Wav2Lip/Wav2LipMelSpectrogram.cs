@@ -1,4 +1,4 @@
-using System.Numerics;
+using WebAvatar.Dsp;
 using WebAvatar.Media;
 
 namespace WebAvatar.LipSync.Wav2Lip;
@@ -24,7 +24,8 @@ public sealed class Wav2LipMelSpectrogram
     private const double MinLevelDb = -100, RefLevelDb = 20, MaxAbsValue = 4;
     private const int Bins = FftSize / 2 + 1;
 
-    private static readonly Lazy<Tables> SharedTables = new(() => new Tables());
+    private static readonly ShortTimeFourierTransform Stft = new(FftSize);
+    private static readonly MelFilterBank Filters = new(Bands, FftSize, SampleRate, 55, 7600);
 
     private Wav2LipMelSpectrogram(float[] data, int frames)
     {
@@ -73,120 +74,40 @@ public sealed class Wav2LipMelSpectrogram
             throw new ArgumentException("Cannot compute a mel spectrogram of empty audio.", nameof(samples));
         }
 
-        var tables = SharedTables.Value;
-        int pad = FftSize / 2;
-        var emphasized = new float[samples.Length + 2 * pad];
+        var emphasized = new float[samples.Length];
         float previous = 0;
         for (int i = 0; i < samples.Length; i++)
         {
             float x = samples[i] / 32768f;
-            emphasized[pad + i] = i == 0 ? x : x - PreEmphasis * previous;
+            emphasized[i] = i == 0 ? x : x - PreEmphasis * previous;
             previous = x;
         }
 
-        ReflectPad(emphasized, pad, samples.Length);
         int frames = 1 + samples.Length / Hop;
         var data = new float[Bands * frames];
-        Span<float> frame = stackalloc float[FftSize];
-        Span<float> magnitude = stackalloc float[Bins];
+        Span<double> frame = stackalloc double[FftSize];
+        Span<double> magnitude = stackalloc double[Bins];
         for (int f = 0; f < frames; f++)
         {
-            var source = emphasized.AsSpan(f * Hop, FftSize);
-            for (int i = 0; i < FftSize; i++)
+            Stft.FillFrame(emphasized, emphasized.Length, f * Hop - FftSize / 2, frame);
+            Stft.PowerSpectrum(frame, magnitude);
+            foreach (ref var bin in magnitude)
             {
-                frame[i] = source[i] * tables.Window[i];
+                bin = Math.Sqrt(bin);
             }
 
-            tables.Magnitude(frame, magnitude);
             for (int band = 0; band < Bands; band++)
             {
-                data[band * frames + f] = Normalise(tables.Filters.Apply(band, magnitude));
+                data[band * frames + f] = Normalise(Filters.Apply(band, magnitude));
             }
         }
 
         return new Wav2LipMelSpectrogram(data, frames);
     }
 
-    private static float Normalise(float mel)
+    private static float Normalise(double mel)
     {
         double db = 20 * Math.Log10(Math.Max(1e-5, mel)) - RefLevelDb;
         return (float)Math.Clamp(2 * MaxAbsValue * ((db - MinLevelDb) / -MinLevelDb) - MaxAbsValue, -MaxAbsValue, MaxAbsValue);
-    }
-
-    /// <summary>numpy.pad(mode="reflect"): mirrors around the edge samples without repeating them.</summary>
-    private static void ReflectPad(float[] buffer, int pad, int length)
-    {
-        for (int i = 1; i <= pad; i++)
-        {
-            buffer[pad - i] = buffer[pad + Reflect(i, length)];
-            buffer[pad + length - 1 + i] = buffer[pad + Reflect(length - 1 - i, length)];
-        }
-    }
-
-    private static int Reflect(int index, int length)
-    {
-        if (length == 1)
-        {
-            return 0;
-        }
-
-        int period = 2 * (length - 1);
-        index = ((index % period) + period) % period;
-        return index < length ? index : period - index;
-    }
-
-    /// <summary>Window, DFT basis (800 is not a power of two; a vectorised DFT costs ~10 ms per second of audio) and filters.</summary>
-    private sealed class Tables
-    {
-        public readonly float[] Window = new float[FftSize];
-        public readonly MelFilterBank Filters = new(SampleRate, FftSize, Bands, 55, 7600);
-        private readonly float[] _cos = new float[Bins * FftSize];
-        private readonly float[] _sin = new float[Bins * FftSize];
-
-        public Tables()
-        {
-            for (int i = 0; i < FftSize; i++)
-            {
-                Window[i] = (float)(0.5 - 0.5 * Math.Cos(2 * Math.PI * i / FftSize));
-            }
-
-            for (int k = 0; k < Bins; k++)
-            {
-                for (int n = 0; n < FftSize; n++)
-                {
-                    double angle = 2 * Math.PI * ((long)k * n % FftSize) / FftSize;
-                    _cos[k * FftSize + n] = (float)Math.Cos(angle);
-                    _sin[k * FftSize + n] = (float)Math.Sin(angle);
-                }
-            }
-        }
-
-        public void Magnitude(ReadOnlySpan<float> frame, Span<float> magnitude)
-        {
-            for (int k = 0; k < Bins; k++)
-            {
-                float re = Dot(frame, _cos.AsSpan(k * FftSize, FftSize));
-                float im = Dot(frame, _sin.AsSpan(k * FftSize, FftSize));
-                magnitude[k] = MathF.Sqrt(re * re + im * im);
-            }
-        }
-
-        private static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
-        {
-            var acc = Vector<float>.Zero;
-            int i = 0;
-            for (; i <= a.Length - Vector<float>.Count; i += Vector<float>.Count)
-            {
-                acc += new Vector<float>(a[i..]) * new Vector<float>(b[i..]);
-            }
-
-            float sum = Vector.Sum(acc);
-            for (; i < a.Length; i++)
-            {
-                sum += a[i] * b[i];
-            }
-
-            return sum;
-        }
     }
 }

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using WebAvatar.Dsp;
 using WebAvatar.LipSync.Preprocessing;
 using WebAvatar.Media;
 using WebAvatar.Speech;
@@ -143,14 +144,7 @@ public sealed class Wav2LipRenderer : IAvatarRenderer
             return true;
         }
 
-        double sum = 0;
-        for (int i = start; i < end; i++)
-        {
-            double x = samples[i] / 32768.0;
-            sum += x * x;
-        }
-
-        return Math.Sqrt(sum / (end - start)) < _options.SilenceRms;
+        return AudioLevel.Rms(samples.AsSpan(start, end - start)) / 32768.0 < _options.SilenceRms;
     }
 
     private VideoFrame BaseFrame(int index)

@@ -1,4 +1,4 @@
-using WebAvatar.Media.Audio;
+using WebAvatar.Dsp;
 using WebAvatar.Media.Codecs.Aac;
 using WebAvatar.Media.Codecs.Opus;
 

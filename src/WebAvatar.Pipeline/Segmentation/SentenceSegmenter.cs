@@ -1,20 +1,16 @@
 using System.Text;
+using WebAvatar.Speech.Synthesis;
 
 namespace WebAvatar.Pipeline.Segmentation;
 
 /// <summary>
 /// Cuts a streamed LLM reply into speakable segments as the text arrives, so TTS can start on the
-/// first clause instead of waiting for the whole answer. Cuts after , . ! ? ; : (followed by a space or
-/// the end of a token run) and immediately after CJK ，。！？；：、, once at least <see cref="MinChars"/>
-/// characters are pending; overlong runs without punctuation are cut at a space. Not thread-safe.
+/// first clause instead of waiting for the whole answer. Cuts at the clause ends of <see cref="SentenceSplitter"/>
+/// (the same rules TTS splits sentences by) once at least <see cref="MinChars"/> characters are pending; overlong runs
+/// without punctuation are cut at a space. Not thread-safe.
 /// </summary>
 public sealed class SentenceSegmenter
 {
-    private static readonly HashSet<string> Abbreviations = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "vs", "etc", "e.g", "i.e", "approx", "no",
-    };
-
     private readonly StringBuilder _pending = new();
 
     public SentenceSegmenter(int minChars = 10, int maxChars = 220)
@@ -92,40 +88,16 @@ public sealed class SentenceSegmenter
     /// <summary>Returns the length of the prefix to emit, or -1 when no cut is possible yet.</summary>
     private int FindCut()
     {
-        int length = _pending.Length;
-        for (int i = 0; i < length; i++)
+        var pending = _pending.ToString();
+        for (int end = 0; (end = SentenceSplitter.FindPieceEnd(pending, end, clauses: true, textIsComplete: false)) > 0;)
         {
-            char c = _pending[i];
-            int candidate = -1;
-            if (IsCjkBreak(c))
+            if (CountSpeakable(end) >= MinChars)
             {
-                candidate = i + 1;
-            }
-            else if (IsLatinBreak(c))
-            {
-                if (i + 1 >= length)
-                {
-                    // Cannot know yet whether "3." continues as "3.14" or "Mr." is followed by a name.
-                    break;
-                }
-
-                char next = _pending[i + 1];
-                if (char.IsWhiteSpace(next) && !(c == '.' && EndsWithAbbreviation(i)))
-                {
-                    candidate = i + 1;
-                }
-            }
-            else if (c == '\n')
-            {
-                candidate = i + 1;
-            }
-
-            if (candidate > 0 && CountSpeakable(candidate) >= MinChars)
-            {
-                return candidate;
+                return end;
             }
         }
 
+        int length = pending.Length;
         if (length > MaxChars)
         {
             // No punctuation for a long stretch: cut at the last space so speech does not stall.
@@ -143,18 +115,6 @@ public sealed class SentenceSegmenter
         return -1;
     }
 
-    private bool EndsWithAbbreviation(int dotIndex)
-    {
-        int start = dotIndex;
-        while (start > 0 && (char.IsLetter(_pending[start - 1]) || _pending[start - 1] == '.'))
-        {
-            start--;
-        }
-
-        var word = _pending.ToString(start, dotIndex - start);
-        return word.Length == 1 ? char.IsUpper(word[0]) : Abbreviations.Contains(word);
-    }
-
     private int CountSpeakable(int end)
     {
         int n = 0;
@@ -168,10 +128,6 @@ public sealed class SentenceSegmenter
 
         return n;
     }
-
-    private static bool IsLatinBreak(char c) => c is '.' or ',' or '!' or '?' or ';' or ':' or '…';
-
-    private static bool IsCjkBreak(char c) => c is '，' or '。' or '！' or '？' or '；' or '：' or '、';
 
     private static bool HasSpeakableContent(string text)
     {

@@ -1,15 +1,16 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.AI;
 using WebAvatar.Conversation;
+using WebAvatar.Dsp;
 using WebAvatar.Media;
-using WebAvatar.Media.Audio;
 using WebAvatar.Speech;
 
 namespace WebAvatar.Pipeline.Session;
 
 /// <summary>
 /// Turns text segments into <see cref="SpeechClip"/>s at the pipeline rate, streaming: every audio
-/// update the engine yields becomes a clip at once, so lip-sync starts on the first clause.
+/// update the engine yields becomes a clip at once, so lip-sync starts on the first clause. Engines hand out audio at
+/// their own rate; this is the one place it is converted to the pipeline rate (once per clip).
 /// </summary>
 public sealed class SpeechStage(ITextToSpeechClient tts, TextToSpeechOptions voice, Action<string, double>? onEngineMetric = null)
 {

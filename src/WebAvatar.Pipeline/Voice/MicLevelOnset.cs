@@ -1,3 +1,5 @@
+using WebAvatar.Dsp;
+
 namespace WebAvatar.Pipeline.Voice;
 
 /// <summary>
@@ -19,13 +21,7 @@ internal sealed class MicLevelOnset
             return false;
         }
 
-        double sum = 0;
-        foreach (var s in chunk)
-        {
-            sum += (double)s * s;
-        }
-
-        if (Math.Sqrt(sum / chunk.Length) < LoudRms)
+        if (AudioLevel.Rms(chunk) < LoudRms)
         {
             _quietChunks++;
             return false;

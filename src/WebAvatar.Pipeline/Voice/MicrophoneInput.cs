@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using WebAvatar.Dsp;
 using WebAvatar.Media;
 
 namespace WebAvatar.Pipeline.Voice;
@@ -35,13 +36,7 @@ public sealed class MicrophoneInput : IAudioInputSink
             return;
         }
 
-        double sum = 0;
-        foreach (var s in samples)
-        {
-            sum += (double)s * s;
-        }
-
-        Volatile.Write(ref _lastRms, Math.Sqrt(sum / samples.Length));
+        Volatile.Write(ref _lastRms, AudioLevel.Rms(samples));
         Interlocked.Add(ref _samples, samples.Length);
         _chunks.Writer.TryWrite(samples.ToArray());
     }

@@ -1,12 +1,12 @@
-using System.Buffers;
 using System.Buffers.Binary;
+using System.Buffers;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using Microsoft.Extensions.AI;
+using WebAvatar.Dsp;
 using WebAvatar.Media;
-using WebAvatar.Media.Audio;
 using WebAvatar.Speech.Synthesis;
 
 namespace WebAvatar.Speech.OpenAiCompatible;
@@ -61,7 +61,7 @@ public sealed class OpenAiCompatibleTextToSpeechClient : ITextToSpeechClient
         return new TextToSpeechResponse([PcmAudioContent.Create(samples.ToArray(), MediaTiming.PipelineSampleRate, [])])
         {
             ModelId = last?.ModelId,
-            AdditionalProperties = TtsMetrics.Summarize(last, samples.Count),
+            AdditionalProperties = TtsMetrics.Summarize(last, samples.Count / (double)MediaTiming.PipelineSampleRate),
         };
     }
 

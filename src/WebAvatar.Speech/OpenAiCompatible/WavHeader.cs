@@ -64,8 +64,8 @@ public static class WavHeader
     /// <summary>A 44-byte header for mono 16-bit PCM of <paramref name="sampleCount"/> samples.</summary>
     public static byte[] CreateMono16(int sampleRate, int sampleCount)
     {
-        var header = new byte[Media.Audio.WavFile.HeaderBytes];
-        Media.Audio.WavFile.WriteMono16Header(header, sampleRate, sampleCount * 2);
+        var header = new byte[Dsp.WavFile.HeaderBytes];
+        Dsp.WavFile.WriteMono16Header(header, sampleRate, sampleCount * 2);
         return header;
     }
 

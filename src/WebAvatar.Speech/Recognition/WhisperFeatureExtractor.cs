@@ -1,3 +1,5 @@
+using WebAvatar.Dsp;
+
 namespace WebAvatar.Speech.Recognition;
 
 /// <summary>
@@ -14,19 +16,13 @@ public sealed class WhisperFeatureExtractor
     public const int Frames = ChunkSamples / HopLength;
 
     private const int Bins = FftSize / 2 + 1;
-    private readonly double[] _window = new double[FftSize];
-    private readonly MixedRadixFft _fft = new(FftSize);
+    private readonly ShortTimeFourierTransform _stft = new(FftSize);
     private readonly MelFilterBank _mel;
 
     public WhisperFeatureExtractor(int melBins = 80)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(melBins, 1);
         MelBins = melBins;
-        for (var n = 0; n < FftSize; n++)
-        {
-            _window[n] = 0.5 - 0.5 * Math.Cos(2 * Math.PI * n / FftSize);
-        }
-
         _mel = new MelFilterBank(melBins, FftSize, SampleRate, 0, 8000);
     }
 
@@ -52,18 +48,15 @@ public sealed class WhisperFeatureExtractor
         }
 
         Span<double> frame = stackalloc double[FftSize];
-        Span<double> imaginary = stackalloc double[FftSize];
-        Span<double> scratchRe = stackalloc double[FftSize];
-        Span<double> scratchIm = stackalloc double[FftSize];
         Span<double> power = stackalloc double[Bins];
         var maxLog = double.NegativeInfinity;
         const double silentLog = -10.0; // log10(1e-10): every frame that only sees the zero padding
         for (var t = 0; t < Frames; t++)
         {
-            var hasSignal = FillFrame(audio, t * HopLength - FftSize / 2, frame);
+            var hasSignal = _stft.FillFrame(audio, ChunkSamples, t * HopLength - FftSize / 2, frame);
             if (hasSignal)
             {
-                PowerSpectrum(frame, imaginary, scratchRe, scratchIm, power);
+                _stft.PowerSpectrum(frame, power);
             }
 
             for (var m = 0; m < MelBins; m++)
@@ -71,15 +64,7 @@ public sealed class WhisperFeatureExtractor
                 double value = silentLog;
                 if (hasSignal)
                 {
-                    var weights = _mel.Weights[m];
-                    var first = _mel.FirstBin[m];
-                    double energy = 0;
-                    for (var i = 0; i < weights.Length; i++)
-                    {
-                        energy += weights[i] * power[first + i];
-                    }
-
-                    value = Math.Log10(Math.Max(energy, 1e-10));
+                    value = Math.Log10(Math.Max(_mel.Apply(m, power), 1e-10));
                 }
 
                 features[m * Frames + t] = (float)value;
@@ -91,45 +76,6 @@ public sealed class WhisperFeatureExtractor
         foreach (ref var f in features[..FeatureLength])
         {
             f = (Math.Max(f, floor) + 4f) / 4f;
-        }
-    }
-
-    /// <summary>Copies the frame starting at <paramref name="start"/> from the zero-padded, reflect-padded signal.</summary>
-    private static bool FillFrame(ReadOnlySpan<float> audio, int start, Span<double> frame)
-    {
-        var any = false;
-        for (var n = 0; n < FftSize; n++)
-        {
-            var i = start + n;
-            if (i < 0)
-            {
-                i = -i;
-            }
-            else if (i >= ChunkSamples)
-            {
-                i = 2 * (ChunkSamples - 1) - i;
-            }
-
-            var s = i < audio.Length ? audio[i] : 0f;
-            frame[n] = s;
-            any |= s != 0f;
-        }
-
-        return any;
-    }
-
-    private void PowerSpectrum(Span<double> frame, Span<double> imaginary, Span<double> scratchRe, Span<double> scratchIm, Span<double> power)
-    {
-        for (var n = 0; n < FftSize; n++)
-        {
-            frame[n] *= _window[n];
-        }
-
-        imaginary.Clear();
-        _fft.Forward(frame, imaginary, scratchRe, scratchIm);
-        for (var k = 0; k < Bins; k++)
-        {
-            power[k] = (frame[k] * frame[k]) + (imaginary[k] * imaginary[k]);
         }
     }
 }

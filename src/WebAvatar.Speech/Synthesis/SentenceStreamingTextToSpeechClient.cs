@@ -1,15 +1,14 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
-using WebAvatar.Media;
 
 namespace WebAvatar.Speech.Synthesis;
 
 /// <summary>
 /// Shared shape of the local engines: validate the text and resolve the voice eagerly (errors surface at the call,
 /// not at the first MoveNext), then synthesise sentence by sentence, one sentence ahead of the consumer, and stream
-/// each sentence as one <see cref="TextToSpeechResponseUpdate"/> holding a <see cref="PcmAudioContent"/> at 16 kHz
-/// with its phoneme marks and timing figures (<see cref="TtsMetrics"/>).
+/// each sentence as one <see cref="TextToSpeechResponseUpdate"/> holding a <see cref="PcmAudioContent"/> at the engine's
+/// own sample rate (the pipeline converts once, in SpeechStage) with its phoneme marks and timing figures (<see cref="TtsMetrics"/>).
 /// </summary>
 /// <typeparam name="TRequest">The engine's resolved per-request settings (voice, prosody).</typeparam>
 public abstract class SentenceStreamingTextToSpeechClient<TRequest> : ITextToSpeechClient
@@ -33,10 +32,12 @@ public abstract class SentenceStreamingTextToSpeechClient<TRequest> : ITextToSpe
     {
         var pieces = new List<(short[] Samples, IReadOnlyList<PhonemeMark> Marks)>();
         TextToSpeechResponseUpdate? last = null;
+        int rate = 0;
         await foreach (var update in GetStreamingAudioAsync(text, options, cancellationToken).ConfigureAwait(false))
         {
             var audio = update.Contents.OfType<DataContent>().First();
             pieces.Add((PcmAudioContent.GetSamples(audio), PcmAudioContent.GetMarks(audio)));
+            PcmAudioContent.TryGetSampleRate(audio, out rate);
             last = update;
         }
 
@@ -50,10 +51,10 @@ public abstract class SentenceStreamingTextToSpeechClient<TRequest> : ITextToSpe
             offset += pieceSamples.Length;
         }
 
-        return new TextToSpeechResponse([PcmAudioContent.Create(samples, MediaTiming.PipelineSampleRate, marks)])
+        return new TextToSpeechResponse([PcmAudioContent.Create(samples, rate, marks)])
         {
             ModelId = last?.ModelId,
-            AdditionalProperties = TtsMetrics.Summarize(last, samples.Length),
+            AdditionalProperties = TtsMetrics.Summarize(last, samples.Length / (double)rate),
         };
     }
 
@@ -92,7 +93,7 @@ public abstract class SentenceStreamingTextToSpeechClient<TRequest> : ITextToSpe
     /// <summary>The model id reported on updates (voice name).</summary>
     protected abstract string DescribeModel(TRequest request);
 
-    /// <summary>Synthesises one sentence to 16 kHz audio with marks relative to its first sample.</summary>
+    /// <summary>Synthesises one sentence at the engine's rate (the same for every sentence of a request) with marks relative to its first sample.</summary>
     protected abstract Task<SynthesizedSentence> SynthesizeSentenceAsync(TRequest request, string sentence, int index, CancellationToken cancellationToken);
 
     protected virtual IReadOnlyList<string> SplitForSynthesis(string text) => SentenceSplitter.SplitSentences(text);
@@ -102,7 +103,7 @@ public abstract class SentenceStreamingTextToSpeechClient<TRequest> : ITextToSpe
     {
         var started = Stopwatch.GetTimestamp();
         var synthesisTime = TimeSpan.Zero;
-        long audioSamples = 0;
+        double audioSeconds = 0;
         TimeSpan? firstAudio = null;
         string responseId = Guid.NewGuid().ToString("N");
         string model = DescribeModel(request);
@@ -120,11 +121,11 @@ public abstract class SentenceStreamingTextToSpeechClient<TRequest> : ITextToSpe
                 // Synthesise the following sentence while the consumer plays/renders this one.
                 next = i + 1 < sentences.Count ? TimedAsync(request, sentences[i + 1], i + 1, lookahead.Token) : null;
                 synthesisTime += elapsed;
-                audioSamples += sentence.Samples.Length;
+                double sentenceSeconds = sentence.Samples.Length / (double)sentence.SampleRate;
+                audioSeconds += sentenceSeconds;
                 firstAudio ??= Stopwatch.GetElapsedTime(started);
-                double audioSeconds = audioSamples / (double)MediaTiming.PipelineSampleRate;
 
-                yield return new TextToSpeechResponseUpdate([PcmAudioContent.Create(sentence.Samples, MediaTiming.PipelineSampleRate, sentence.Marks)])
+                yield return new TextToSpeechResponseUpdate([PcmAudioContent.Create(sentence.Samples, sentence.SampleRate, sentence.Marks)])
                 {
                     Kind = TextToSpeechResponseUpdateKind.AudioUpdating,
                     ResponseId = responseId,
@@ -133,7 +134,7 @@ public abstract class SentenceStreamingTextToSpeechClient<TRequest> : ITextToSpe
                     {
                         [TtsMetrics.FirstAudioMsKey] = firstAudio.Value.TotalMilliseconds,
                         [TtsMetrics.RealTimeFactorKey] = audioSeconds > 0 ? synthesisTime.TotalSeconds / audioSeconds : 0.0,
-                        [TtsMetrics.AudioSecondsKey] = sentence.Samples.Length / (double)MediaTiming.PipelineSampleRate,
+                        [TtsMetrics.AudioSecondsKey] = sentenceSeconds,
                     },
                 };
             }
@@ -156,7 +157,7 @@ public abstract class SentenceStreamingTextToSpeechClient<TRequest> : ITextToSpe
         }
 
         TtsMetrics.Record(new TtsRequestMeasurement(
-            EngineName, firstAudio ?? TimeSpan.Zero, TimeSpan.FromSeconds(audioSamples / (double)MediaTiming.PipelineSampleRate), synthesisTime));
+            EngineName, firstAudio ?? TimeSpan.Zero, TimeSpan.FromSeconds(audioSeconds), synthesisTime));
     }
 
     private async Task<(SynthesizedSentence, TimeSpan)> TimedAsync(TRequest request, string sentence, int index, CancellationToken cancellationToken)

@@ -29,7 +29,7 @@ public static class TtsMetrics
     public static event Action<TtsRequestMeasurement>? RequestMeasured;
 
     /// <summary>Figures for a whole response: first-audio and RTF of the last update (cumulative), total audio length.</summary>
-    internal static AdditionalPropertiesDictionary? Summarize(Microsoft.Extensions.AI.TextToSpeechResponseUpdate? last, int totalSamples)
+    internal static AdditionalPropertiesDictionary? Summarize(Microsoft.Extensions.AI.TextToSpeechResponseUpdate? last, double audioSeconds)
     {
         if (last?.AdditionalProperties is not { } properties)
         {
@@ -40,7 +40,7 @@ public static class TtsMetrics
         {
             [FirstAudioMsKey] = properties[FirstAudioMsKey],
             [RealTimeFactorKey] = properties[RealTimeFactorKey],
-            [AudioSecondsKey] = totalSamples / (double)Media.MediaTiming.PipelineSampleRate,
+            [AudioSecondsKey] = audioSeconds,
         };
     }
 

@@ -1,3 +1,5 @@
+using WebAvatar.Dsp;
+
 namespace WebAvatar.Speech.Vad;
 
 /// <summary>
@@ -18,13 +20,7 @@ public sealed class EnergyVoiceProbabilityModel(float thresholdDbfs = -40f) : IV
 
         public float Process(ReadOnlySpan<float> window)
         {
-            double sum = 0;
-            foreach (var s in window)
-            {
-                sum += s * s;
-            }
-
-            var rms = Math.Sqrt(sum / Math.Max(1, window.Length));
+            var rms = AudioLevel.Rms(window);
             var dbfs = 20 * Math.Log10(Math.Max(rms, 1e-9));
             return (float)Math.Clamp(0.5 + (dbfs - thresholdDbfs) / (2 * SpanDb), 0, 1);
         }

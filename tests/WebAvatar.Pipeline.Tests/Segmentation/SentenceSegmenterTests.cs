@@ -1,4 +1,5 @@
 using WebAvatar.Pipeline.Segmentation;
+using WebAvatar.Speech.Synthesis;
 
 namespace WebAvatar.Pipeline.Tests.Segmentation;
 
@@ -75,5 +76,14 @@ public class SentenceSegmenterTests
     public void Punctuation_only_is_not_a_segment()
     {
         Assert.Empty(SentenceSegmenter.SplitAll("... !!! ，，"));
+    }
+
+    [Fact]
+    public void Tts_splits_segments_by_the_same_rules_so_abbreviations_stay_whole()
+    {
+        var segments = SentenceSegmenter.SplitAll("Please ask Dr. Smith, he knows. Mrs. Jones will wait.");
+
+        Assert.Equal(["Please ask Dr. Smith,", "he knows. Mrs. Jones will wait."], segments);
+        Assert.Equal(["Please ask Dr. Smith,", "he knows.", "Mrs. Jones will wait."], segments.SelectMany(SentenceSplitter.SplitSentences));
     }
 }

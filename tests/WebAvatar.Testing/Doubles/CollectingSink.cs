@@ -1,3 +1,4 @@
+using WebAvatar.Dsp;
 using WebAvatar.Media;
 
 namespace WebAvatar.Testing.Doubles;
@@ -20,15 +21,9 @@ public sealed class CollectingSink : IAvFrameSink
 
     public ValueTask WriteAsync(AvFrame frame, CancellationToken cancellationToken)
     {
-        double sum = 0;
-        foreach (var s in frame.Audio)
-        {
-            sum += (double)s * s;
-        }
-
         lock (_frames)
         {
-            _frames.Add((frame.Index, frame.Speaking, frame.ReplyId, Math.Sqrt(sum / frame.Audio.Length), DateTime.UtcNow));
+            _frames.Add((frame.Index, frame.Speaking, frame.ReplyId, AudioLevel.Rms(frame.Audio), DateTime.UtcNow));
         }
 
         frame.Dispose();

@@ -28,7 +28,7 @@ public class AdminUnitTests
     [Fact]
     public void Wav_header_describes_the_pcm()
     {
-        var wav = WebAvatar.Media.Audio.WavFile.FromPcm16(new byte[320], 22050);
+        var wav = WebAvatar.Dsp.WavFile.FromPcm16(new byte[320], 22050);
         Assert.Equal(364, wav.Length);
         Assert.Equal("RIFF", System.Text.Encoding.ASCII.GetString(wav, 0, 4));
         Assert.Equal(22050, BinaryPrimitives.ReadInt32LittleEndian(wav.AsSpan(24)));

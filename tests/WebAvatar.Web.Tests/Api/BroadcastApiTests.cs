@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using WebAvatar.Dsp;
 using WebAvatar.Testing;
 using WebAvatar.Web.Tests.Admin;
 using Xunit.Abstractions;
@@ -150,13 +151,7 @@ public class BroadcastApiTests(ITestOutputHelper output)
         var rms = new List<double>();
         for (int start = 0; start + window <= samples.Length; start += window)
         {
-            double sum = 0;
-            foreach (var s in samples.Slice(start, window))
-            {
-                sum += (double)s * s;
-            }
-
-            rms.Add(Math.Sqrt(sum / window));
+            rms.Add(AudioLevel.Rms(samples.Slice(start, window)));
         }
 
         return rms;

@@ -1,6 +1,4 @@
 using Microsoft.Extensions.AI;
-using WebAvatar.Media;
-using WebAvatar.Media.Audio;
 
 namespace WebAvatar.Speech.Synthesis.Espeak;
 
@@ -54,19 +52,17 @@ public sealed class EspeakTextToSpeechClient : SentenceStreamingTextToSpeechClie
     protected override async Task<SynthesizedSentence> SynthesizeSentenceAsync(Request request, string sentence, int index, CancellationToken cancellationToken)
     {
         var result = await _runtime.SynthesizeAsync(request.Voice, request.Prosody, sentence, cancellationToken).ConfigureAwait(false);
-        var samples = PcmResampler.ResampleAll(result.Samples, result.SampleRate, MediaTiming.PipelineSampleRate);
-        return new SynthesizedSentence(samples, ToMarks(result.Phonemes, samples.Length));
+        return new SynthesizedSentence(result.Samples, result.SampleRate, ToMarks(result.Phonemes, result.Samples.Length, result.SampleRate));
     }
 
-    private static List<PhonemeMark> ToMarks(IReadOnlyList<(int Milliseconds, string Ipa)> phonemes, int sampleCount)
+    private static List<PhonemeMark> ToMarks(IReadOnlyList<(int Milliseconds, string Ipa)> phonemes, int sampleCount, int sampleRate)
     {
-        const int samplesPerMs = MediaTiming.PipelineSampleRate / 1000;
         var marks = new List<PhonemeMark>(phonemes.Count + 1);
         int previous = 0;
         foreach (var (ms, ipa) in phonemes)
         {
             // Clamp into the audio and keep offsets non-decreasing whatever the event order.
-            int offset = Math.Clamp(ms * samplesPerMs, previous, Math.Max(0, sampleCount - 1));
+            int offset = Math.Clamp((int)((long)ms * sampleRate / 1000), previous, Math.Max(0, sampleCount - 1));
             marks.Add(new PhonemeMark(offset, ipa, IpaVisemeMap.Map(ipa)));
             previous = offset;
         }

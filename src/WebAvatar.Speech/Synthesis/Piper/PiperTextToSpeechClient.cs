@@ -1,17 +1,14 @@
-using System.Buffers;
 using System.Globalization;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using WebAvatar.Media;
-using WebAvatar.Media.Audio;
 
 namespace WebAvatar.Speech.Synthesis.Piper;
 
 /// <summary>
 /// Piper (VITS on ONNX Runtime) as an <see cref="ITextToSpeechClient"/>. Text is phonemised by espeak-ng per clause,
-/// encoded with the voice's phoneme_id_map, synthesised one sentence per model run, peak-normalised, resampled to
-/// 16 kHz and streamed per sentence, with <see cref="PiperOptions.SentenceSilenceSeconds"/> of silence before every
+/// encoded with the voice's phoneme_id_map, synthesised one sentence per model run, peak-normalised and
+/// streamed per sentence at the voice's own rate, with <see cref="PiperOptions.SentenceSilenceSeconds"/> of silence before every
 /// sentence but the first. Marks are spread over each sentence (<see cref="PiperVisemeTimeline"/>): approximate.
 /// Voice: <see cref="TextToSpeechOptions.VoiceId"/> (model name), else <see cref="TextToSpeechOptions.Language"/>, else the default.
 /// Speed divides length_scale. <c>AdditionalProperties["speaker"]</c> picks a speaker of a multi-speaker voice.
@@ -95,22 +92,11 @@ public sealed class PiperTextToSpeechClient : SentenceStreamingTextToSpeechClien
         }
 
         float[] audio = await Task.Run(() => voice.Infer(ids, request.Scales, request.SpeakerId, cancellationToken), cancellationToken).ConfigureAwait(false);
-        short[] pcm = ArrayPool<short>.Shared.Rent(Math.Max(1, audio.Length));
-        short[] speech;
-        try
-        {
-            PcmConversion.PeakNormalizeToInt16(audio, pcm, $"Piper voice '{voice.Name}'");
-            speech = PcmResampler.ResampleAll(pcm.AsSpan(0, audio.Length), voice.Config.SampleRate, MediaTiming.PipelineSampleRate);
-        }
-        finally
-        {
-            ArrayPool<short>.Shared.Return(pcm);
-        }
-
-        int silence = index == 0 ? 0 : (int)Math.Round(_options.SentenceSilenceSeconds * MediaTiming.PipelineSampleRate);
-        var samples = new short[silence + speech.Length];
-        speech.CopyTo(samples, silence);
-        return new SynthesizedSentence(samples, PiperVisemeTimeline.Spread(phonemes, silence, speech.Length));
+        int rate = voice.Config.SampleRate;
+        int silence = index == 0 ? 0 : (int)Math.Round(_options.SentenceSilenceSeconds * rate);
+        var samples = new short[silence + audio.Length];
+        PcmConversion.PeakNormalizeToInt16(audio, samples.AsSpan(silence), $"Piper voice '{voice.Name}'");
+        return new SynthesizedSentence(samples, rate, PiperVisemeTimeline.Spread(phonemes, silence, audio.Length));
     }
 
     protected override void Dispose(bool disposing)

@@ -54,6 +54,6 @@ public sealed class VoicePreviewService(ITextToSpeechClient tts)
             throw new InvalidOperationException("The TTS engine returned no audio for this line.");
         }
 
-        return Media.Audio.WavFile.FromPcm16(pcm.GetBuffer().AsSpan(0, (int)pcm.Length), rate);
+        return Dsp.WavFile.FromPcm16(pcm.GetBuffer().AsSpan(0, (int)pcm.Length), rate);
     }
 }

@@ -1,10 +1,10 @@
-namespace WebAvatar.Speech.Recognition;
+namespace WebAvatar.Dsp;
 
 /// <summary>
 /// Slaney-scale triangular mel filters with Slaney area normalisation (librosa.filters.mel defaults,
 /// which Whisper's mel_filters.npz was made with). Stored sparsely: each band keeps only its non-zero bins.
 /// </summary>
-internal sealed class MelFilterBank
+public sealed class MelFilterBank
 {
     private const double MinLogHz = 1000.0;
     private const double LinearStep = 200.0 / 3;
@@ -62,6 +62,20 @@ internal sealed class MelFilterBank
 
     /// <summary>The non-zero weights of each band, starting at <see cref="FirstBin"/>.</summary>
     public double[][] Weights { get; }
+
+    /// <summary>Energy of band <paramref name="band"/>: its weights applied to a spectrum of fftSize / 2 + 1 bins.</summary>
+    public double Apply(int band, ReadOnlySpan<double> spectrum)
+    {
+        var weights = Weights[band];
+        var bins = spectrum.Slice(FirstBin[band], weights.Length);
+        double sum = 0;
+        for (var i = 0; i < weights.Length; i++)
+        {
+            sum += weights[i] * bins[i];
+        }
+
+        return sum;
+    }
 
     public static double HzToMel(double hz) => hz >= MinLogHz ? MinLogMel + Math.Log(hz / MinLogHz) / LogStep : hz / LinearStep;
 

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace WebAvatar.Media.Audio;
+namespace WebAvatar.Dsp;
 
 /// <summary>Reads and writes 16-bit PCM RIFF/WAVE files (mono or the first channel of multi-channel input).</summary>
 public static class WavFile

@@ -1,4 +1,4 @@
-namespace WebAvatar.Media.Audio;
+namespace WebAvatar.Dsp;
 
 /// <summary>
 /// Streaming band-limited resampler for mono 16-bit PCM between any two integer rates

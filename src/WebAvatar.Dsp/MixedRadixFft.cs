@@ -1,11 +1,11 @@
-namespace WebAvatar.Speech.Recognition;
+namespace WebAvatar.Dsp;
 
 /// <summary>
-/// Complex FFT for any length whose prime factors are small (Whisper's 400 = 4 x 4 x 5 x 5), as a Stockham
+/// Complex FFT for any length whose prime factors are small (Whisper's 400 = 4 x 4 x 5 x 5, Wav2Lip's 800 = 4 x 4 x 2 x 5 x 5), as a Stockham
 /// auto-sort (no bit reversal): each stage of radix P turns n-point transforms into n/P-point ones. Twiddles are
 /// precomputed; <see cref="Forward"/> allocates nothing and is thread-safe.
 /// </summary>
-internal sealed class MixedRadixFft
+public sealed class MixedRadixFft
 {
     private readonly Stage[] _stages;
 

@@ -1,11 +1,12 @@
-using WebAvatar.Speech.Recognition;
+using WebAvatar.Dsp;
 
-namespace WebAvatar.Speech.Tests.Recognition;
+namespace WebAvatar.Dsp.Tests;
 
 public class MixedRadixFftTests
 {
     [Theory]
     [InlineData(400)]
+    [InlineData(800)]
     [InlineData(8)]
     [InlineData(45)]
     [InlineData(7)]

@@ -1,9 +1,24 @@
-using WebAvatar.Media.Audio;
+using WebAvatar.Dsp;
 
-namespace WebAvatar.Media.Tests.Audio;
+namespace WebAvatar.Dsp.Tests;
 
 public class PcmResamplerTests
 {
+    [Theory]
+    [InlineData(22050, 16000, 12345)]
+    [InlineData(24000, 16000, 7)]
+    [InlineData(48000, 16000, 48001)]
+    [InlineData(16000, 48000, 999)]
+    [InlineData(44100, 16000, 1)]
+    public void A_whole_buffer_comes_out_exactly_its_length_times_the_rate_ratio(int inRate, int outRate, int length)
+    {
+        var input = Enumerable.Range(0, length).Select(i => (short)Math.Round(5000 * Math.Sin(2 * Math.PI * 1000 * i / inRate))).ToArray();
+
+        var output = PcmResampler.ResampleAll(input, inRate, outRate);
+
+        Assert.Equal((int)Math.Round((double)length * outRate / inRate), output.Length);
+    }
+
     [Theory]
     [InlineData(22050, 16000, 440)]
     [InlineData(16000, 48000, 1000)]
