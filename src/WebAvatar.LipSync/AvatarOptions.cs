@@ -27,6 +27,9 @@ public sealed class AvatarOptions
     [EnumDataType(typeof(LipSyncEngineKind))]
     public LipSyncEngineKind LipSync { get; set; } = LipSyncEngineKind.Auto;
 
+    /// <summary><see cref="LipSync"/> as the engine name renderer selection takes ("auto", "parametric", "wav2lip").</summary>
+    public string LipSyncEngineName => LipSync.ToString().ToLowerInvariant();
+
     /// <summary>Where per-avatar analysis results are cached, one sub-folder per image SHA-256.</summary>
     [Required(AllowEmptyStrings = false)]
     public string CacheDirectory { get; set; } = "wwwroot-assets/avatar-cache";

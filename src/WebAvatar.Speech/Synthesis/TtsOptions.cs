@@ -18,6 +18,9 @@ public sealed class TtsOptions
     /// <summary>Default voice: an espeak voice/language ("en-us", "de", "zh"), a Piper model name, or the provider's voice.</summary>
     public string? Voice { get; set; }
 
+    /// <summary>The voice sessions and the CLI ask for when nothing names one: <see cref="Voice"/>, else espeak's default.</summary>
+    public string DefaultVoiceId => Voice ?? Espeak.EspeakTextToSpeechClient.DefaultVoice;
+
     /// <summary>Speed multiplier used when a request does not set one.</summary>
     [Range(0.25, 4.0)]
     public float Speed { get; set; } = 1.0f;
