@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace WebAvatar.LipSync;
 
@@ -37,3 +38,7 @@ public sealed class AvatarOptions
     /// <summary>Seed of the idle motion (blink times, head sway phases); sessions may vary it.</summary>
     public int MotionSeed { get; set; } = 1;
 }
+
+/// <summary>The attribute rules of <see cref="AvatarOptions"/>, checked at start (generated).</summary>
+[OptionsValidator]
+internal sealed partial class AvatarOptionsValidator : IValidateOptions<AvatarOptions>;

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace WebAvatar.Web;
 
@@ -11,3 +12,7 @@ public sealed class WebAvatarOptions
     [Required(AllowEmptyStrings = false)]
     public string ModelsPath { get; set; } = "models";
 }
+
+/// <summary>The attribute rules of <see cref="WebAvatarOptions"/>, checked at start (generated).</summary>
+[OptionsValidator]
+internal sealed partial class WebAvatarOptionsValidator : IValidateOptions<WebAvatarOptions>;

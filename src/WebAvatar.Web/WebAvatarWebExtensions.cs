@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 using WebAvatar.LipSync;
 using WebAvatar.Media;
@@ -37,7 +39,8 @@ public static class WebAvatarWebExtensions
         services.AddSingleton<IWebRtcSessionProvider, SessionWebRtcProvider>();
         services.AddScoped<PageLease>();
         services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler>(sp => sp.GetRequiredService<PageLease>());
-        services.AddOptions<WebAvatarOptions>().BindConfiguration(WebAvatarOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<WebAvatarOptions>().BindConfiguration(WebAvatarOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebAvatarOptions>, WebAvatarOptionsValidator>());
         services.AddSingleton<EngineCatalog>();
         services.AddHostedService<SpeechRecognizerWarmUp>();
         services.AddServerMetrics();

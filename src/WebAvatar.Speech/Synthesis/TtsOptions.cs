@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace WebAvatar.Speech.Synthesis;
 
@@ -54,6 +55,7 @@ public sealed class TtsOptions
     [Range(1, 600)]
     public int TimeoutSeconds { get; set; } = 60;
 
+    [ValidateObjectMembers]
     public PiperOptions Piper { get; set; } = new();
 }
 
@@ -106,3 +108,7 @@ public static class TtsEngines
     public const string Piper = "piper";
     public const string OpenAi = "openai";
 }
+
+/// <summary>The attribute rules of <see cref="TtsOptions"/>, checked at start (generated).</summary>
+[OptionsValidator]
+internal sealed partial class TtsOptionsValidator : IValidateOptions<TtsOptions>;
