@@ -31,9 +31,7 @@ static IHost BuildHost()
 {
     var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppPaths.ContentRoot });
     builder.Configuration.Sources.Clear();
-    builder.Configuration
-        .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: false)
-        .AddEnvironmentVariables("WEBAVATAR_");
+    builder.Configuration.AddWebAvatarSettings([]);
     builder.Logging.ClearProviders().AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
     builder.Services.AddPipeline().AddSpeechSynthesis().AddWav2Lip().AddLipSync();
     return builder.Build();

@@ -6,6 +6,7 @@ using WebAvatar.LipSync;
 using WebAvatar.Media;
 using WebAvatar.Pipeline.Options;
 using WebAvatar.Pipeline.Session;
+using WebAvatar.Speech.Synthesis;
 
 namespace WebAvatar.Cli;
 
@@ -18,19 +19,20 @@ internal static class SayCommand
     {
         var pipeline = services.GetRequiredService<IOptions<PipelineOptions>>().Value;
         var text = InputValidator.Validate(args.Text, pipeline.MaxInputChars);
-        var configuration = services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>();
-        var avatarPath = AppPaths.Resolve(args.Avatar ?? configuration["Avatar:Path"] ?? "wwwroot-assets/avatars/default/avatar.png");
+        var avatar = services.GetRequiredService<IOptions<AvatarOptions>>().Value;
+        var tts = services.GetRequiredService<IOptions<TtsOptions>>().Value;
+        var avatarPath = AppPaths.Resolve(args.Avatar ?? avatar.Path);
         var voice = new TextToSpeechOptions
         {
-            VoiceId = args.Voice ?? configuration["Tts:Voice"] ?? "en-us",
+            VoiceId = args.Voice ?? tts.DefaultVoiceId,
             Speed = args.Speed,
         };
 
         var clock = Stopwatch.StartNew();
-        var factory = services.GetRequiredService<ConversationSessionFactory>().SelectRenderer(args.LipSync ?? configuration["Avatar:LipSync"] ?? "auto");
+        var factory = services.GetRequiredService<ConversationSessionFactory>().SelectRenderer(args.LipSync ?? avatar.LipSyncEngineName);
         using var renderer = await factory.CreateAsync(avatarPath, cancellationToken).ConfigureAwait(false);
-        var tts = services.GetRequiredService<ITextToSpeechClient>();
-        var offline = new OfflineRenderer(tts, renderer, voice, pipeline.MinSegmentChars);
+        var speech = services.GetRequiredService<ITextToSpeechClient>();
+        var offline = new OfflineRenderer(speech, renderer, voice, pipeline.MinSegmentChars);
 
         await using var writer = new Mp4FileWriter(args.Output);
         int speechFrames = 0;

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
 
 namespace WebAvatar.Data;
 
@@ -36,3 +37,7 @@ public sealed class DataOptions
         return builder.ToString();
     }
 }
+
+/// <summary>The attribute rules of <see cref="DataOptions"/>, checked at start (generated).</summary>
+[OptionsValidator]
+internal sealed partial class DataOptionsValidator : IValidateOptions<DataOptions>;

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace WebAvatar.Data;
@@ -9,7 +10,8 @@ public static class DataServiceCollectionExtensions
     /// <summary>SQLite store (section "Data"): a pooled <see cref="IDbContextFactory{WebAvatarDbContext}"/> for short units of work.</summary>
     public static IServiceCollection AddWebAvatarData(this IServiceCollection services)
     {
-        services.AddOptions<DataOptions>().BindConfiguration(DataOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DataOptions>().BindConfiguration(DataOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DataOptions>, DataOptionsValidator>());
         services.AddPooledDbContextFactory<WebAvatarDbContext>((provider, db) =>
             db.UseSqlite(provider.GetRequiredService<IOptions<DataOptions>>().Value.ResolveConnectionString()));
         return services;

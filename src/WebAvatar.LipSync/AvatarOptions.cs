@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace WebAvatar.LipSync;
 
@@ -27,6 +28,9 @@ public sealed class AvatarOptions
     [EnumDataType(typeof(LipSyncEngineKind))]
     public LipSyncEngineKind LipSync { get; set; } = LipSyncEngineKind.Auto;
 
+    /// <summary><see cref="LipSync"/> as the engine name renderer selection takes ("auto", "parametric", "wav2lip").</summary>
+    public string LipSyncEngineName => LipSync.ToString().ToLowerInvariant();
+
     /// <summary>Where per-avatar analysis results are cached, one sub-folder per image SHA-256.</summary>
     [Required(AllowEmptyStrings = false)]
     public string CacheDirectory { get; set; } = "wwwroot-assets/avatar-cache";
@@ -34,3 +38,7 @@ public sealed class AvatarOptions
     /// <summary>Seed of the idle motion (blink times, head sway phases); sessions may vary it.</summary>
     public int MotionSeed { get; set; } = 1;
 }
+
+/// <summary>The attribute rules of <see cref="AvatarOptions"/>, checked at start (generated).</summary>
+[OptionsValidator]
+internal sealed partial class AvatarOptionsValidator : IValidateOptions<AvatarOptions>;

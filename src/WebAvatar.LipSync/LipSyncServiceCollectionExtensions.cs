@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using WebAvatar.LipSync.Parametric;
 
 namespace WebAvatar.LipSync;
@@ -14,8 +15,8 @@ public static class LipSyncServiceCollectionExtensions
     {
         services.AddOptions<AvatarOptions>()
             .BindConfiguration(AvatarOptions.SectionName)
-            .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AvatarOptions>, AvatarOptionsValidator>());
         services.TryAddSingleton<ParametricAvatarRendererFactory>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAvatarRendererFactory, ParametricAvatarRendererFactory>(
             sp => sp.GetRequiredService<ParametricAvatarRendererFactory>()));

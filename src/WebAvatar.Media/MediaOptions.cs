@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace WebAvatar.Media;
 
@@ -60,3 +61,7 @@ public sealed class MediaOptions : IValidatableObject
         }
     }
 }
+
+/// <summary>The attribute rules of <see cref="MediaOptions"/>, checked at start (generated).</summary>
+[OptionsValidator]
+internal sealed partial class MediaOptionsValidator : IValidateOptions<MediaOptions>;

@@ -17,8 +17,8 @@ public static class MediaServiceCollectionExtensions
     {
         services.AddOptions<MediaOptions>()
             .BindConfiguration(MediaOptions.SectionName)
-            .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MediaOptions>, MediaOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MediaOptions>, CodecLibraryValidation>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new SessionMediaEncoderFactory(

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace WebAvatar.Transport.WebRtc;
 
@@ -45,3 +46,7 @@ public sealed class WebRtcOptions
     [Range(0, 10_000)]
     public int KeyFrameRequestIntervalMs { get; set; } = 500;
 }
+
+/// <summary>The attribute rules of <see cref="WebRtcOptions"/>, checked at start (generated).</summary>
+[OptionsValidator]
+internal sealed partial class WebRtcOptionsValidator : IValidateOptions<WebRtcOptions>;

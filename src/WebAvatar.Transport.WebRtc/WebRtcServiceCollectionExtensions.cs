@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using WebAvatar.Transport.WebRtc.Dtls;
 using WebAvatar.Transport.WebRtc.Net;
 using WebAvatar.Transport.WebRtc.Peers;
@@ -15,11 +16,12 @@ public static class WebRtcServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddWebRtcTransport(this IServiceCollection services)
     {
+        // Hand-written: no attribute parses an IP address.
         services.AddOptions<WebRtcOptions>()
             .BindConfiguration(WebRtcOptions.SectionName)
-            .ValidateDataAnnotations()
             .Validate(o => System.Net.IPAddress.TryParse(o.BindAddress, out _), "WebRtc:BindAddress must be an IP address such as 0.0.0.0.")
             .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebRtcOptions>, WebRtcOptionsValidator>());
         services.TryAddSingleton(_ => DtlsCertificate.Generate());
         services.TryAddSingleton<UdpMediaTransport>();
         services.TryAddSingleton<WebRtcPeerManager>();

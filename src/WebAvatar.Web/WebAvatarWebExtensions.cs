@@ -1,11 +1,13 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 using WebAvatar.LipSync;
 using WebAvatar.Media;
-using WebAvatar.Transport.WebRtc;
-using WebAvatar.Transport.WebRtc.Signalling;
 using WebAvatar.Pipeline;
 using WebAvatar.Pipeline.Live;
 using WebAvatar.Speech;
+using WebAvatar.Transport.WebRtc;
+using WebAvatar.Transport.WebRtc.Signalling;
 using WebAvatar.Web.Admin;
 using WebAvatar.Web.Api;
 using WebAvatar.Web.Components;
@@ -20,11 +22,9 @@ public static class WebAvatarWebExtensions
     /// <summary>Everything the web app serves: UI, engines, sessions.</summary>
     public static WebApplicationBuilder AddWebAvatar(this WebApplicationBuilder builder)
     {
-        // The repo-level appsettings.json is linked into the output; environment and command line are added
-        // again after it so they keep overriding it (Llm__Provider=..., --urls ...).
-        builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: false, reloadOnChange: false);
-        builder.Configuration.AddEnvironmentVariables();
-        builder.Configuration.AddCommandLine(Environment.GetCommandLineArgs().Skip(1).ToArray());
+        // The repo-level appsettings.json is linked into the output and added after the host's defaults; environment and
+        // command line come after it again so they keep overriding it (Llm__Provider=..., --urls ...).
+        builder.Configuration.AddWebAvatarSettings(Environment.GetCommandLineArgs().Skip(1).ToArray());
         builder.WebHost.UseStaticWebAssets();
 
         var services = builder.Services;
@@ -39,6 +39,8 @@ public static class WebAvatarWebExtensions
         services.AddSingleton<IWebRtcSessionProvider, SessionWebRtcProvider>();
         services.AddScoped<PageLease>();
         services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler>(sp => sp.GetRequiredService<PageLease>());
+        services.AddOptions<WebAvatarOptions>().BindConfiguration(WebAvatarOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebAvatarOptions>, WebAvatarOptionsValidator>());
         services.AddSingleton<EngineCatalog>();
         services.AddHostedService<SpeechRecognizerWarmUp>();
         services.AddServerMetrics();

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace WebAvatar.LipSync.Preprocessing;
 
@@ -53,3 +54,7 @@ public sealed class AvatarPreprocessingOptions
     [Range(0, 200)]
     public int PadRight { get; set; }
 }
+
+/// <summary>The attribute rules of <see cref="AvatarPreprocessingOptions"/>, checked at start (generated).</summary>
+[OptionsValidator]
+internal sealed partial class AvatarPreprocessingOptionsValidator : IValidateOptions<AvatarPreprocessingOptions>;

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace WebAvatar.LipSync.Wav2Lip;
 
@@ -37,3 +38,7 @@ public sealed class Wav2LipOptions
     [Range(0, 64)]
     public int CachedAvatars { get; set; } = 2;
 }
+
+/// <summary>The attribute rules of <see cref="Wav2LipOptions"/>, checked at start (generated).</summary>
+[OptionsValidator]
+internal sealed partial class Wav2LipOptionsValidator : IValidateOptions<Wav2LipOptions>;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using WebAvatar.LipSync.Preprocessing;
 using WebAvatar.LipSync.Wav2Lip;
 
@@ -13,8 +14,10 @@ public static class Wav2LipServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddWav2Lip(this IServiceCollection services)
     {
-        services.AddOptions<Wav2LipOptions>().BindConfiguration(Wav2LipOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<AvatarPreprocessingOptions>().BindConfiguration(AvatarPreprocessingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<Wav2LipOptions>().BindConfiguration(Wav2LipOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Wav2LipOptions>, Wav2LipOptionsValidator>());
+        services.AddOptions<AvatarPreprocessingOptions>().BindConfiguration(AvatarPreprocessingOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AvatarPreprocessingOptions>, AvatarPreprocessingOptionsValidator>());
         services.TryAddSingleton<AvatarPreprocessor>();
         services.TryAddSingleton<Wav2LipRendererFactory>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAvatarRendererFactory, Wav2LipRendererFactory>(

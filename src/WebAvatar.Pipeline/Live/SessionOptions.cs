@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace WebAvatar.Pipeline.Live;
 
@@ -37,3 +38,7 @@ public sealed class SessionOptions
     /// <summary><see cref="MaxSessions"/>, or the per-core default when it is 0.</summary>
     public int EffectiveMaxSessions => MaxSessions > 0 ? MaxSessions : Math.Max(1, Environment.ProcessorCount / 2);
 }
+
+/// <summary>The attribute rules of <see cref="SessionOptions"/>, checked at start (generated).</summary>
+[OptionsValidator]
+internal sealed partial class SessionOptionsValidator : IValidateOptions<SessionOptions>;

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace WebAvatar.Pipeline.Options;
 
@@ -65,3 +66,7 @@ public sealed class LlmOptions : IValidatableObject
     /// <summary>A copy to adjust for one persona without touching the app's settings.</summary>
     public LlmOptions Clone() => (LlmOptions)MemberwiseClone();
 }
+
+/// <summary>The attribute rules of <see cref="LlmOptions"/>, checked at start (generated).</summary>
+[OptionsValidator]
+internal sealed partial class LlmOptionsValidator : IValidateOptions<LlmOptions>;

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace WebAvatar.Pipeline.Options;
 
@@ -38,3 +39,7 @@ public sealed class PipelineOptions
     /// </summary>
     public bool PreemptiveReplies { get; set; } = true;
 }
+
+/// <summary>The attribute rules of <see cref="PipelineOptions"/>, checked at start (generated).</summary>
+[OptionsValidator]
+internal sealed partial class PipelineOptionsValidator : IValidateOptions<PipelineOptions>;

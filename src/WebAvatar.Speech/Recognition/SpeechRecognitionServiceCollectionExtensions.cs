@@ -20,14 +20,18 @@ public static class SpeechRecognitionServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddSpeechRecognition(this IServiceCollection services)
     {
-        services.AddOptions<VadOptions>().BindConfiguration(VadOptions.SectionName).ValidateDataAnnotations()
+        // Hand-written: the thresholds' order crosses fields.
+        services.AddOptions<VadOptions>().BindConfiguration(VadOptions.SectionName)
             .Validate(o => o.NegativeThreshold < o.Threshold, "Vad:NegativeThreshold must be below Vad:Threshold.")
             .ValidateOnStart();
-        services.AddOptions<WhisperOptions>().BindConfiguration(WhisperOptions.SectionName).ValidateDataAnnotations()
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<VadOptions>, VadOptionsValidator>());
+        // Hand-written: the engine names come from WhisperOptions.Engines (trimmed, any case); the server check reads another section.
+        services.AddOptions<WhisperOptions>().BindConfiguration(WhisperOptions.SectionName)
             .Validate(o => WhisperOptions.Engines.Contains(o.Engine.Trim(), StringComparer.OrdinalIgnoreCase), $"Whisper:Engine must be one of: {string.Join(", ", WhisperOptions.Engines)}.")
             .ValidateOnStart();
-        services.AddOptions<OpenAiTranscriptionOptions>().BindConfiguration(OpenAiTranscriptionOptions.SectionName);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WhisperOptions>, WhisperOptionsValidator>());
+        services.AddOptions<OpenAiTranscriptionOptions>().BindConfiguration(OpenAiTranscriptionOptions.SectionName);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WhisperOptions>, WhisperServerValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<VoiceActivityDetectorFactory>();
         services.TryAddSingleton<WhisperModelLocator>();

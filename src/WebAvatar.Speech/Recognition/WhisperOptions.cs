@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace WebAvatar.Speech.Recognition;
 
@@ -78,3 +79,7 @@ public sealed class WhisperOptions
     /// <summary>Run on CUDA when the provider is available; falls back to CPU with a log line.</summary>
     public bool UseCuda { get; set; }
 }
+
+/// <summary>The attribute rules of <see cref="WhisperOptions"/>, checked at start (generated).</summary>
+[OptionsValidator]
+internal sealed partial class WhisperOptionsValidator : IValidateOptions<WhisperOptions>;

@@ -18,8 +18,10 @@ public static class SpeechSynthesisServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddSpeechSynthesis(this IServiceCollection services)
     {
-        services.AddOptions<TtsOptions>().BindConfiguration(TtsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<TtsOptions>().BindConfiguration(TtsOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TtsOptions>, TtsOptionsValidator>());
+        // Hand-written: what the selected engine needs crosses fields (and checks voices on disk).
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TtsOptions>, TtsEngineValidator>());
         services.TryAddSingleton<ITtsCatalog, TtsCatalog>();
         services.TryAddSingleton(CreateClient);
         return services;

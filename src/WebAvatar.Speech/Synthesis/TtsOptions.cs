@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace WebAvatar.Speech.Synthesis;
 
@@ -17,6 +18,9 @@ public sealed class TtsOptions
 
     /// <summary>Default voice: an espeak voice/language ("en-us", "de", "zh"), a Piper model name, or the provider's voice.</summary>
     public string? Voice { get; set; }
+
+    /// <summary>The voice sessions and the CLI ask for when nothing names one: <see cref="Voice"/>, else espeak's default.</summary>
+    public string DefaultVoiceId => Voice ?? Espeak.EspeakTextToSpeechClient.DefaultVoice;
 
     /// <summary>Speed multiplier used when a request does not set one.</summary>
     [Range(0.25, 4.0)]
@@ -51,6 +55,7 @@ public sealed class TtsOptions
     [Range(1, 600)]
     public int TimeoutSeconds { get; set; } = 60;
 
+    [ValidateObjectMembers]
     public PiperOptions Piper { get; set; } = new();
 }
 
@@ -103,3 +108,7 @@ public static class TtsEngines
     public const string Piper = "piper";
     public const string OpenAi = "openai";
 }
+
+/// <summary>The attribute rules of <see cref="TtsOptions"/>, checked at start (generated).</summary>
+[OptionsValidator]
+internal sealed partial class TtsOptionsValidator : IValidateOptions<TtsOptions>;

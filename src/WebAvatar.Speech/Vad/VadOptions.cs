@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace WebAvatar.Speech.Vad;
 
@@ -42,3 +43,7 @@ public sealed class VadOptions
     /// <summary>Runs Silero on CUDA when available (it is tiny: CPU is the sensible default).</summary>
     public bool UseCuda { get; set; }
 }
+
+/// <summary>The attribute rules of <see cref="VadOptions"/>, checked at start (generated).</summary>
+[OptionsValidator]
+internal sealed partial class VadOptionsValidator : IValidateOptions<VadOptions>;

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using WebAvatar.Data;
 using WebAvatar.Web.Admin.Auth;
 using WebAvatar.Web.Admin.Avatars;
@@ -18,7 +19,8 @@ public static class AdminExtensions
     public static WebApplicationBuilder AddAdmin(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AdminOptions>, AdminOptionsValidator>());
         services.AddWebAvatarData();
         // Sign-in cookies stay valid across restarts and machines sharing the data folder.
         var dataFolder = AppPaths.Resolve(builder.Configuration[$"{DataOptions.Section}:{nameof(DataOptions.Folder)}"] ?? new DataOptions().Folder);

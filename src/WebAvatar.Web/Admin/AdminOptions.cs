@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace WebAvatar.Web.Admin;
 
@@ -24,3 +25,7 @@ public sealed class AdminOptions
 
     public long MaxUploadBytes => MaxUploadMegabytes * 1024L * 1024L;
 }
+
+/// <summary>The attribute rules of <see cref="AdminOptions"/>, checked at start (generated).</summary>
+[OptionsValidator]
+internal sealed partial class AdminOptionsValidator : IValidateOptions<AdminOptions>;

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace WebAvatar.Web.Api;
 
@@ -11,3 +12,7 @@ public sealed class ApiOptions
     [Range(1, 100_000)]
     public int RequestsPerMinute { get; set; } = 120;
 }
+
+/// <summary>The attribute rules of <see cref="ApiOptions"/>, checked at start (generated).</summary>
+[OptionsValidator]
+internal sealed partial class ApiOptionsValidator : IValidateOptions<ApiOptions>;

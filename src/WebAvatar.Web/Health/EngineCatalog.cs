@@ -4,6 +4,7 @@ using WebAvatar.LipSync;
 using WebAvatar.Pipeline.Llm;
 using WebAvatar.Pipeline.Session;
 using WebAvatar.Pipeline.Live;
+using WebAvatar.Speech.Synthesis;
 
 namespace WebAvatar.Web.Health;
 
@@ -16,7 +17,9 @@ public sealed class EngineCatalog(
     SessionRegistry sessionRegistry,
     Speech.Vad.VoiceActivityDetectorFactory vad,
     Speech.Recognition.StreamingTranscriberFactory transcribers,
-    IConfiguration configuration)
+    IOptions<WebAvatarOptions> installation,
+    IOptions<AvatarOptions> avatarOptions,
+    IOptions<TtsOptions> ttsOptions)
 {
     /// <summary>The ASR engine named when the server has no model and chat pages listen with the browser's recognizer.</summary>
     public const string BrowserRecognizer = "browser speech recognition";
@@ -31,7 +34,7 @@ public sealed class EngineCatalog(
 
     public async Task<HealthReport> GetReportAsync(CancellationToken cancellationToken)
     {
-        var modelsFolder = AppPaths.Resolve(configuration["WebAvatar:ModelsPath"] ?? "models");
+        var modelsFolder = AppPaths.Resolve(installation.Value.ModelsPath);
         var models = FindModels(modelsFolder);
         var engines = new List<EngineStatus>();
 
@@ -42,9 +45,9 @@ public sealed class EngineCatalog(
 
         var ttsMeta = tts.GetService<TextToSpeechClientMetadata>();
         engines.Add(new EngineStatus("TTS", ttsMeta?.ProviderName ?? tts.GetType().Name, true,
-            $"voice {configuration["Tts:Voice"] ?? "default"}" + (ttsMeta?.DefaultModelId is { Length: > 0 } m ? $", model {m}" : string.Empty)));
+            $"voice {ttsOptions.Value.Voice ?? "default"}" + (ttsMeta?.DefaultModelId is { Length: > 0 } m ? $", model {m}" : string.Empty)));
 
-        string lipSyncSetting = configuration["Avatar:LipSync"] ?? "auto";
+        string lipSyncSetting = avatarOptions.Value.LipSyncEngineName;
         string selected;
         try
         {
@@ -70,7 +73,7 @@ public sealed class EngineCatalog(
             ? new EngineStatus("ASR", asr.Engine, true, asr.CurrentDetail)
             : BrowserRecognition(asr.Detail.Replace("Voice input disabled: ", string.Empty, StringComparison.Ordinal)));
 
-        var avatar = AppPaths.Resolve(configuration["Avatar:Path"] ?? string.Empty);
+        var avatar = AppPaths.Resolve(avatarOptions.Value.Path);
         engines.Add(new EngineStatus("Avatar", Path.GetFileName(avatar), File.Exists(avatar), File.Exists(avatar) ? avatar : "missing: " + avatar));
 
         return new HealthReport(engines, models, modelsFolder, sessionRegistry.Count, sessionRegistry.Capacity);

@@ -88,8 +88,8 @@ internal sealed class SessionProfileResolver(
         var avatar = avatarOptions.Value;
         return new SessionProfile(
             AppPaths.Resolve(avatar.Path),
-            avatar.LipSync.ToString().ToLowerInvariant(),
-            new TextToSpeechOptions { VoiceId = ttsOptions.Value.Voice ?? "en-us" },
+            avatar.LipSyncEngineName,
+            new TextToSpeechOptions { VoiceId = ttsOptions.Value.DefaultVoiceId },
             AvatarName: Path.GetFileNameWithoutExtension(avatar.Path));
     }
 

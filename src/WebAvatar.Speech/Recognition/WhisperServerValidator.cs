@@ -8,7 +8,7 @@ namespace WebAvatar.Speech.Recognition;
 /// Checks the transcription server's settings ("Asr:OpenAiCompatible") when speech recognition may use them:
 /// Whisper:Engine=openai (the endpoint is required), or "auto" with an endpoint set (it is the fallback, so it must be valid).
 /// </summary>
-internal sealed class WhisperOptionsValidator(IOptions<OpenAiTranscriptionOptions> server) : IValidateOptions<WhisperOptions>
+internal sealed class WhisperServerValidator(IOptions<OpenAiTranscriptionOptions> server) : IValidateOptions<WhisperOptions>
 {
     public ValidateOptionsResult Validate(string? name, WhisperOptions options)
     {

@@ -5,7 +5,7 @@ using WebAvatar.Speech.Synthesis.Piper;
 namespace WebAvatar.Speech.Synthesis;
 
 /// <summary>Start-up checks the attributes cannot express: the selected engine can actually run with these settings.</summary>
-internal sealed class TtsOptionsValidator : IValidateOptions<TtsOptions>
+internal sealed class TtsEngineValidator : IValidateOptions<TtsOptions>
 {
     public ValidateOptionsResult Validate(string? name, TtsOptions options)
     {

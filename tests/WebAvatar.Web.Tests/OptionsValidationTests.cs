@@ -1,0 +1,25 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace WebAvatar.Web.Tests;
+
+public sealed class OptionsValidationTests
+{
+    [Theory]
+    [InlineData("Api:RequestsPerMinute", "0", "ApiOptions.RequestsPerMinute")]
+    [InlineData("Admin:MaxFailedSignIns", "0", "AdminOptions.MaxFailedSignIns")]
+    [InlineData("WebAvatar:ModelsPath", "", "WebAvatarOptions.ModelsPath")]
+    [InlineData("Data:Folder", "", "DataOptions.Folder")]
+    public async Task A_bad_setting_fails_at_start_naming_it(string key, string value, string named)
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.AddWebAvatar();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { [key] = value });
+        await using var app = builder.Build();
+
+        var error = Assert.Throws<OptionsValidationException>(() => app.Services.GetRequiredService<IStartupValidator>().Validate());
+        Assert.Contains(named, error.Message);
+    }
+}
