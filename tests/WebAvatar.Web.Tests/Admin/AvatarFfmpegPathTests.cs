@@ -1,7 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-
 namespace WebAvatar.Web.Tests.Admin;
 
 public class AvatarFfmpegPathTests
@@ -14,9 +10,7 @@ public class AvatarFfmpegPathTests
         await using var app = await AdminApp.StartAsync(extra: new Dictionary<string, string> { ["Media:FfmpegPath"] = bogus });
         using var http = await app.SignInAsync();
         await AdminApp.AddAntiforgeryHeaderAsync(http);
-        var upload = await AdminApp.UploadAsync(http, await File.ReadAllBytesAsync(AdminTestAssets.AvatarPng), "face.png");
-        Assert.Equal(HttpStatusCode.Created, upload.StatusCode);
-        var id = (await upload.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        var id = await AdminApp.UploadAvatarAsync(http, AdminTestAssets.AvatarPng, "face.png");
 
         var avatar = await AdminApp.WaitForAvatarAsync(http, id, TimeSpan.FromSeconds(60));
         Assert.Equal("Failed", avatar.GetProperty("status").GetString());
