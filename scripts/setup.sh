@@ -41,6 +41,7 @@ fi
 
 # Default avatar: skimage's astronaut.png (Eileen Collins, NASA, public domain; wwwroot-assets/avatars/default/SOURCE.md).
 AVATAR=wwwroot-assets/avatars/default/avatar.png
+rm -f wwwroot-assets/avatars/default/SOURCE.txt # written here before SOURCE.md was committed
 if [ ! -s "$AVATAR" ]; then
   log "extracting the default avatar from Debian python3-skimage"
   tmp=$(mktemp -d)
