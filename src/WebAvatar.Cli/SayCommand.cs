@@ -34,7 +34,7 @@ internal static class SayCommand
         var speech = services.GetRequiredService<ITextToSpeechClient>();
         var offline = new OfflineRenderer(speech, renderer, voice, pipeline.MinSegmentChars);
 
-        await using var writer = new Mp4FileWriter(args.Output);
+        await using var writer = new Mp4FileWriter(args.Output, services.GetRequiredService<FfmpegRunner>());
         int speechFrames = 0;
         await foreach (var frame in offline.RenderAsync(text, TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(200), cancellationToken).ConfigureAwait(false))
         {

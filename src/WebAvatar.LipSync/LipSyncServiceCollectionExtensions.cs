@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using WebAvatar.LipSync.Faces;
 using WebAvatar.LipSync.Parametric;
 
 namespace WebAvatar.LipSync;
@@ -9,10 +10,12 @@ public static class LipSyncServiceCollectionExtensions
 {
     /// <summary>
     /// Binds <see cref="AvatarOptions"/> from the "Avatar" section (validated at start) and registers the parametric
-    /// renderer factory as an <see cref="IAvatarRendererFactory"/> (other engines add theirs beside it).
+    /// renderer factory as an <see cref="IAvatarRendererFactory"/> (other engines add theirs beside it), with the app's
+    /// face detector (<see cref="FaceDetectionServiceCollectionExtensions.AddFaceDetection"/>).
     /// </summary>
     public static IServiceCollection AddLipSync(this IServiceCollection services)
     {
+        services.AddFaceDetection();
         services.AddOptions<AvatarOptions>()
             .BindConfiguration(AvatarOptions.SectionName)
             .ValidateOnStart();

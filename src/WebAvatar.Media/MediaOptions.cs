@@ -3,7 +3,10 @@ using Microsoft.Extensions.Options;
 
 namespace WebAvatar.Media;
 
-/// <summary>Encoding and RTMP settings, bound from the "Media" configuration section and validated at start.</summary>
+/// <summary>
+/// Encoding and RTMP settings, bound from the "Media" configuration section and validated at start. The ffmpeg and
+/// ffprobe paths of the same section are <see cref="FfmpegOptions"/>, shared with the avatar decoding.
+/// </summary>
 public sealed class MediaOptions : IValidatableObject
 {
     public const string SectionName = "Media";
@@ -35,10 +38,6 @@ public sealed class MediaOptions : IValidatableObject
     /// <summary>Packets queued per subscriber before it starts losing them.</summary>
     [Range(8, 65_536)]
     public int SubscriberQueueCapacity { get; set; } = 256;
-
-    /// <summary>The ffmpeg executable that relays FLV to RTMP servers.</summary>
-    [Required]
-    public string FfmpegPath { get; set; } = "ffmpeg";
 
     [Range(0.1, 60.0)]
     public double RtmpReconnectMinSeconds { get; set; } = 1.0;

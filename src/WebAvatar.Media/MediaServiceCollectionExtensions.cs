@@ -10,7 +10,7 @@ namespace WebAvatar.Media;
 public static class MediaServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the factory of each session's encoder and RTMP mirrors, with <see cref="MediaOptions"/> bound from
+    /// Registers the factory of each session's encoder and RTMP mirrors (which run the <see cref="FfmpegRunner"/> of <c>AddFfmpeg()</c>), with <see cref="MediaOptions"/> bound from
     /// the "Media" section and validated at start (including the libavcodec 59 / libavutil 57 version check).
     /// </summary>
     public static IServiceCollection AddMedia(this IServiceCollection services)
@@ -20,9 +20,10 @@ public static class MediaServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MediaOptions>, MediaOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MediaOptions>, CodecLibraryValidation>());
+        services.AddFfmpeg();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new SessionMediaEncoderFactory(
-            sp.GetRequiredService<IOptions<MediaOptions>>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<ILoggerFactory>()));
+            sp.GetRequiredService<IOptions<MediaOptions>>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<ILoggerFactory>(), sp.GetRequiredService<FfmpegRunner>()));
         return services;
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using BenchmarkDotNet.Attributes;
+using WebAvatar.LipSync.Faces;
 using WebAvatar.LipSync.Parametric;
 using WebAvatar.Media;
 using WebAvatar.Speech;
@@ -89,7 +90,7 @@ internal static class LipSyncBench
             throw new FileNotFoundException($"Default avatar missing at {avatar}: run `SKIP_RESTORE=1 ./scripts/setup.sh` first.");
         }
 
-        var factory = new ParametricAvatarRendererFactory(Path.Combine(Path.GetTempPath(), "webavatar-bench-avatar-cache"));
+        var factory = new ParametricAvatarRendererFactory(Path.Combine(Path.GetTempPath(), "webavatar-bench-avatar-cache"), new HaarFaceDetector());
         return factory.CreateParametricAsync(avatar, CancellationToken.None).GetAwaiter().GetResult();
     }
 

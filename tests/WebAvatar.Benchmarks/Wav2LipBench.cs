@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using WebAvatar.LipSync.Faces;
 using WebAvatar.LipSync.Preprocessing;
 using WebAvatar.LipSync.Wav2Lip;
 using WebAvatar.Media;
@@ -105,7 +106,7 @@ internal static class Wav2LipBench
     {
         var avatarPath = Path.Combine(root, "wwwroot-assets", "avatars", "default", "avatar.png");
         var cache = Path.Combine(Path.GetTempPath(), "webavatar-bench-avatar-cache");
-        var preprocessor = new AvatarPreprocessor(Options.Create(new AvatarPreprocessingOptions { CacheDirectory = cache }), NullLogger<AvatarPreprocessor>.Instance);
+        var preprocessor = new AvatarPreprocessor(Options.Create(new AvatarPreprocessingOptions { CacheDirectory = cache }), new HaarFaceDetector(), new FfmpegRunner(), NullLogger<AvatarPreprocessor>.Instance);
         foreach (int batch in new[] { 4, 8 })
         {
             var options = new Wav2LipOptions { ModelPath = model, IntraOpThreads = threads, BatchSize = batch, FirstBatchSize = 1 };

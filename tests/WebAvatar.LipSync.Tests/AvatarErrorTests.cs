@@ -5,7 +5,7 @@ namespace WebAvatar.LipSync.Tests;
 
 public sealed class AvatarErrorTests
 {
-    private readonly ParametricAvatarRendererFactory _factory = new(TestAssets.NewTempDirectory());
+    private readonly ParametricAvatarRendererFactory _factory = new(TestAssets.NewTempDirectory(), TestAssets.Faces);
 
     [Fact]
     public async Task MissingFileSaysSo()

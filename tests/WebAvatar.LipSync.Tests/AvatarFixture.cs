@@ -8,7 +8,7 @@ public sealed class AvatarFixture : IDisposable
     public AvatarFixture()
     {
         CacheDirectory = TestAssets.NewTempDirectory();
-        Factory = new ParametricAvatarRendererFactory(CacheDirectory);
+        Factory = new ParametricAvatarRendererFactory(CacheDirectory, TestAssets.Faces);
         using var renderer = Factory.CreateParametricAsync(TestAssets.DefaultAvatar, CancellationToken.None).GetAwaiter().GetResult();
         Geometry = renderer.Analysis.Geometry;
     }

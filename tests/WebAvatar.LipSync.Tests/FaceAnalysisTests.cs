@@ -31,7 +31,7 @@ public sealed class FaceAnalysisTests(AvatarFixture avatar) : IClassFixture<Avat
     public async Task SecondLoadUsesTheCacheWithoutDetecting()
     {
         var cache = TestAssets.NewTempDirectory();
-        var factory = new ParametricAvatarRendererFactory(cache);
+        var factory = new ParametricAvatarRendererFactory(cache, TestAssets.Faces);
 
         using (var first = await factory.CreateParametricAsync(TestAssets.DefaultAvatar, CancellationToken.None))
         {
@@ -41,7 +41,7 @@ public sealed class FaceAnalysisTests(AvatarFixture avatar) : IClassFixture<Avat
 
         Assert.Equal(1, factory.DetectionCount);
 
-        var again = new ParametricAvatarRendererFactory(cache);
+        var again = new ParametricAvatarRendererFactory(cache, TestAssets.Faces);
         using var second = await again.CreateParametricAsync(TestAssets.DefaultAvatar, CancellationToken.None);
         Assert.True(second.Analysis.FromCache);
         Assert.Equal(0, again.DetectionCount);
@@ -55,7 +55,7 @@ public sealed class FaceAnalysisTests(AvatarFixture avatar) : IClassFixture<Avat
     public async Task ImplausibleCacheEntryIsReanalysed()
     {
         var cache = TestAssets.NewTempDirectory();
-        var factory = new ParametricAvatarRendererFactory(cache);
+        var factory = new ParametricAvatarRendererFactory(cache, TestAssets.Faces);
         string path;
         using (var first = await factory.CreateParametricAsync(TestAssets.DefaultAvatar, CancellationToken.None))
         {
@@ -73,7 +73,7 @@ public sealed class FaceAnalysisTests(AvatarFixture avatar) : IClassFixture<Avat
     public async Task CorruptCacheEntryIsReanalysed()
     {
         var cache = TestAssets.NewTempDirectory();
-        var factory = new ParametricAvatarRendererFactory(cache);
+        var factory = new ParametricAvatarRendererFactory(cache, TestAssets.Faces);
         string sha;
         using (var first = await factory.CreateParametricAsync(TestAssets.DefaultAvatar, CancellationToken.None))
         {

@@ -1,3 +1,5 @@
+using WebAvatar.LipSync.Faces;
+
 namespace WebAvatar.LipSync.Tests;
 
 /// <summary>Paths of the repository's assets as the tests see them.</summary>
@@ -25,6 +27,9 @@ internal static class TestAssets
             return path;
         }
     }
+
+    /// <summary>The Haar detector the app uses by default, shared like the app's singleton (it is thread-safe).</summary>
+    public static IFaceDetector Faces { get; } = new HaarFaceDetector();
 
     /// <summary>A fresh, empty folder under the system temp directory.</summary>
     public static string NewTempDirectory()

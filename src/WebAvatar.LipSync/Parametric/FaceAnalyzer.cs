@@ -4,31 +4,32 @@ using WebAvatar.LipSync.Faces;
 namespace WebAvatar.LipSync.Parametric;
 
 /// <summary>
-/// Finds face, eyes and mouth in a portrait with OpenCV's Haar cascades (Debian opencv-data), then places the
-/// lip line on the darkest row of the mouth area. Slow (tens of ms): run once per avatar and cache.
+/// Finds face (the app's <see cref="IFaceDetector"/>), eyes (OpenCV's Haar eye cascade, Debian opencv-data, loaded
+/// once) and mouth in a portrait, then places the lip line on the darkest row of the mouth area. Slow (tens of ms):
+/// run once per avatar and cache. Thread-safe.
 /// </summary>
-internal sealed class FaceAnalyzer
+internal sealed class FaceAnalyzer(IFaceDetector faces, string cascadeDirectory = HaarFaceDetector.DefaultDirectory)
 {
-    public const string DefaultCascadeDirectory = HaarFaceCascade.DefaultDirectory;
     private const string EyeCascadeFile = "haarcascade_eye.xml";
 
-    private readonly string _cascadeDirectory;
+    private readonly string _eyeCascadePath = Path.Combine(cascadeDirectory, EyeCascadeFile);
+    private readonly Lock _eyeGate = new();
+    private CascadeClassifier? _eyeCascade;
     private int _detections;
-
-    public FaceAnalyzer(string cascadeDirectory = DefaultCascadeDirectory) => _cascadeDirectory = cascadeDirectory;
 
     /// <summary>How many times detection actually ran (tests check that a cached avatar skips it).</summary>
     public int DetectionCount => Volatile.Read(ref _detections);
 
-    public bool CascadesPresent =>
-        File.Exists(Path.Combine(_cascadeDirectory, HaarFaceCascade.FaceFileName)) && File.Exists(Path.Combine(_cascadeDirectory, EyeCascadeFile));
+    public string DetectorName => faces.Name;
+
+    public bool CascadesPresent => faces.IsAvailable && File.Exists(_eyeCascadePath);
 
     public FaceGeometry Analyze(Mat bgr, string sourceName)
     {
         if (!CascadesPresent)
         {
             throw new AvatarException(
-                $"Haar cascades not found in {_cascadeDirectory}: install the Debian package opencv-data (scripts/setup.sh does).");
+                $"The {faces.Name} face detector or the eye cascade {_eyeCascadePath} is missing: install the Debian package opencv-data (scripts/setup.sh does).");
         }
 
         Interlocked.Increment(ref _detections);
@@ -36,7 +37,7 @@ internal sealed class FaceAnalyzer
         Cv2.CvtColor(bgr, gray, ColorConversionCodes.BGR2GRAY);
         Cv2.EqualizeHist(gray, gray);
 
-        var candidates = DetectFaces(gray);
+        var candidates = faces.DetectFaces(bgr).Select(f => new Rect(f.X1, f.Y1, f.Width, f.Height)).ToArray();
         if (candidates.Length == 0)
         {
             throw new AvatarException(
@@ -44,7 +45,7 @@ internal sealed class FaceAnalyzer
                 "at least about 80 px wide and not covered (no sunglasses or masks).");
         }
 
-        // Haar false positives (badges, helmets) can outsize the real face; a box where both eyes are found wins.
+        // Detector false positives (badges, helmets) can outsize the real face; a box where both eyes are found wins.
         foreach (var face in candidates)
         {
             var (leftEye, rightEye, eyesDetected) = DetectEyes(gray, face);
@@ -59,21 +60,18 @@ internal sealed class FaceAnalyzer
         return PlaceMouth(bgr, gray, largest, left, right, eyesDetected: false);
     }
 
-    /// <summary>Face boxes, largest first.</summary>
-    private Rect[] DetectFaces(Mat gray)
-    {
-        using var cascade = new HaarFaceCascade(Path.Combine(_cascadeDirectory, HaarFaceCascade.FaceFileName));
-        return cascade.DetectFaces(gray);
-    }
-
     private (Point2 Left, Point2 Right, bool Detected) DetectEyes(Mat gray, Rect face)
     {
         // Eyes sit in the upper half of a Haar face box; searching only there avoids nostrils and mouth corners.
         var upper = new Rect(face.X, face.Y + face.Height / 6, face.Width, face.Height * 2 / 5);
         using var roi = new Mat(gray, upper);
-        using var cascade = new CascadeClassifier(Path.Combine(_cascadeDirectory, EyeCascadeFile));
         int minEye = Math.Max(8, face.Width / 10);
-        var eyes = cascade.DetectMultiScale(roi, 1.05, 4, HaarDetectionTypes.ScaleImage, new Size(minEye, minEye), new Size(face.Width / 2, face.Width / 2));
+        Rect[] eyes;
+        lock (_eyeGate)
+        {
+            _eyeCascade ??= new CascadeClassifier(_eyeCascadePath);
+            eyes = _eyeCascade.DetectMultiScale(roi, 1.05, 4, HaarDetectionTypes.ScaleImage, new Size(minEye, minEye), new Size(face.Width / 2, face.Width / 2));
+        }
 
         float midX = face.Width / 2f;
         var left = eyes.Where(e => e.X + e.Width / 2f < midX).OrderByDescending(e => e.Width).FirstOrDefault();
@@ -89,7 +87,7 @@ internal sealed class FaceAnalyzer
             }
         }
 
-        // Typical proportions of a frontal Haar face box.
+        // Typical proportions of a frontal face box.
         return (new Point2(face.X + face.Width * 0.31f, face.Y + face.Height * 0.39f),
                 new Point2(face.X + face.Width * 0.69f, face.Y + face.Height * 0.39f), false);
     }

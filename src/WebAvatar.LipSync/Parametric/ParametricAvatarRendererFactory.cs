@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using WebAvatar.LipSync.Faces;
 
 namespace WebAvatar.LipSync.Parametric;
 
@@ -15,14 +16,16 @@ public sealed class ParametricAvatarRendererFactory : IAvatarRendererFactory
     private readonly int _motionSeed;
     private readonly ILogger _logger;
 
-    public ParametricAvatarRendererFactory(IOptions<AvatarOptions> options, ILogger<ParametricAvatarRendererFactory>? logger = null)
-        : this(AppPaths.Resolve(options.Value.CacheDirectory), options.Value.MotionSeed, FaceAnalyzer.DefaultCascadeDirectory, logger)
+    public ParametricAvatarRendererFactory(
+        IOptions<AvatarOptions> options, IFaceDetector faces, IOptions<FaceDetectionOptions> faceOptions, ILogger<ParametricAvatarRendererFactory>? logger = null)
+        : this(AppPaths.Resolve(options.Value.CacheDirectory), faces, options.Value.MotionSeed, AppPaths.Resolve(faceOptions.Value.HaarCascadeDirectory), logger)
     {
     }
 
-    internal ParametricAvatarRendererFactory(string cacheDirectory, int motionSeed = 1, string cascadeDirectory = FaceAnalyzer.DefaultCascadeDirectory, ILogger? logger = null)
+    internal ParametricAvatarRendererFactory(
+        string cacheDirectory, IFaceDetector faces, int motionSeed = 1, string cascadeDirectory = HaarFaceDetector.DefaultDirectory, ILogger? logger = null)
     {
-        _analyzer = new FaceAnalyzer(cascadeDirectory);
+        _analyzer = new FaceAnalyzer(faces, cascadeDirectory);
         _cache = new FaceAnalysisCache(cacheDirectory);
         _motionSeed = motionSeed;
         _logger = logger ?? NullLogger.Instance;

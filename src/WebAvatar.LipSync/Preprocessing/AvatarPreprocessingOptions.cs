@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 
 namespace WebAvatar.LipSync.Preprocessing;
 
-/// <summary>Avatar video preprocessing (configuration section "Wav2Lip:Preprocessing").</summary>
+/// <summary>Avatar video preprocessing (configuration section "Wav2Lip:Preprocessing"); the face detector is the app's one (section "FaceDetection").</summary>
 public sealed class AvatarPreprocessingOptions
 {
     public const string Section = "Wav2Lip:Preprocessing";
@@ -11,12 +11,6 @@ public sealed class AvatarPreprocessingOptions
     /// <summary>Where preprocessed avatars are cached (one sub-folder per source file content and settings).</summary>
     [Required]
     public string CacheDirectory { get; set; } = "wwwroot-assets/avatar-cache";
-
-    /// <summary>YuNet face detector; when the file is absent the Haar cascade is used.</summary>
-    public string YuNetModelPath { get; set; } = "models/face_detection_yunet_2023mar.onnx";
-
-    [Required]
-    public string HaarCascadePath { get; set; } = HaarFaceDetector.DefaultCascadePath;
 
     /// <summary>Taller videos are scaled down to this height (even), which bounds memory and paste cost.</summary>
     [Range(64, 2160)]

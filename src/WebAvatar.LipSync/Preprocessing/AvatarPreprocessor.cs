@@ -4,6 +4,7 @@ using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenCvSharp;
+using WebAvatar.LipSync.Faces;
 using WebAvatar.Media;
 
 namespace WebAvatar.LipSync.Preprocessing;
@@ -13,7 +14,7 @@ namespace WebAvatar.LipSync.Preprocessing;
 /// every frame exactly once (the expensive part) so sessions only paste mouths. Work goes in chunks whose results are
 /// written as they finish: a cancelled or killed run resumes after the last completed chunk. Thread-safe: runs are serialised.
 /// </summary>
-public sealed class AvatarPreprocessor(IOptions<AvatarPreprocessingOptions> options, ILogger<AvatarPreprocessor> logger)
+public sealed class AvatarPreprocessor(IOptions<AvatarPreprocessingOptions> options, IFaceDetector faces, FfmpegRunner ffmpeg, ILogger<AvatarPreprocessor> logger)
 {
     private static readonly string[] ImageExtensions = [".png", ".jpg", ".jpeg", ".bmp", ".webp"];
     private static readonly string[] VideoExtensions = [".mp4", ".webm", ".mov", ".mkv", ".avi", ".m4v"];
@@ -90,14 +91,13 @@ public sealed class AvatarPreprocessor(IOptions<AvatarPreprocessingOptions> opti
     {
         Directory.CreateDirectory(Path.Combine(folder, "frames"));
         Directory.CreateDirectory(Path.Combine(folder, "chunks"));
-        using var detector = CreateDetector();
-        double? duration = FfmpegFrameReader.ProbeDurationSeconds(source);
+        double? duration = FfmpegFrameReader.ProbeDurationSeconds(ffmpeg, source, cancellationToken);
         int expected = duration is { } d ? Math.Clamp((int)Math.Ceiling(d * MediaTiming.VideoFps), 1, _options.MaxFrames) : _options.MaxFrames;
-        logger.LogInformation("Avatar {Source}: preprocessing about {Frames} frames with the {Detector} detector into {Folder}", source, expected, detector.Name, folder);
+        logger.LogInformation("Avatar {Source}: preprocessing about {Frames} frames with the {Detector} detector into {Folder}", source, expected, faces.Name, folder);
 
         var raw = new List<FaceBox?>();
         int width = 0, height = 0, resumed = 0;
-        using (var reader = new FfmpegFrameReader(source, MediaTiming.VideoFps, _options.MaxHeight))
+        using (var reader = new FfmpegFrameReader(ffmpeg, source, MediaTiming.VideoFps, _options.MaxHeight))
         {
             var chunkBoxes = new List<FaceBox?>();
             DetectionChunk? done = null;
@@ -133,7 +133,7 @@ public sealed class AvatarPreprocessor(IOptions<AvatarPreprocessingOptions> opti
                 }
                 else
                 {
-                    box = detector.Detect(image);
+                    box = DetectWav2LipFace(image);
                     Interlocked.Increment(ref _framesDetected);
                     Cv2.ImWrite(PreprocessedAvatar.FramePath(folder, frame), image, new ImageEncodingParam(ImwriteFlags.JpegQuality, 95));
                     chunkDetected = true;
@@ -159,7 +159,7 @@ public sealed class AvatarPreprocessor(IOptions<AvatarPreprocessingOptions> opti
             logger.LogInformation("Avatar {Source}: resumed, {Resumed} frames reused from an earlier run", source, resumed);
         }
 
-        return Finish(source, sourceHash, settings, folder, detector.Name, raw, width, height, cancellationToken);
+        return Finish(source, sourceHash, settings, folder, faces.Name, raw, width, height, cancellationToken);
     }
 
     private void SaveChunk(string folder, int chunk, List<FaceBox?> boxes, bool changed)
@@ -246,20 +246,22 @@ public sealed class AvatarPreprocessor(IOptions<AvatarPreprocessingOptions> opti
         return result;
     }
 
-    private IFaceDetector CreateDetector()
+    /// <summary>Wav2Lip was trained on S3FD boxes, which reach the chin: a detector whose boxes stop higher is extended down.</summary>
+    private FaceBox? DetectWav2LipFace(Mat frame)
     {
-        var yunet = AppPaths.Resolve(_options.YuNetModelPath);
-        return !string.IsNullOrEmpty(yunet) && File.Exists(yunet)
-            ? new YuNetFaceDetector(yunet)
-            : new HaarFaceDetector(AppPaths.Resolve(_options.HaarCascadePath));
+        if (faces.DetectLargestFace(frame) is not { } face)
+        {
+            return null;
+        }
+
+        int chin = (int)(face.Y1 + face.Height * (1 + faces.ChinBelowBox));
+        return face with { Y2 = Math.Min(chin, frame.Height) };
     }
 
     private string Settings()
     {
-        var yunet = AppPaths.Resolve(_options.YuNetModelPath);
-        var detector = !string.IsNullOrEmpty(yunet) && File.Exists(yunet) ? "yunet" : "haar";
         return string.Create(CultureInfo.InvariantCulture,
-            $"v{AvatarManifest.CurrentVersion};{detector};h{_options.MaxHeight};n{_options.MaxFrames};pad{_options.PadTop},{_options.PadBottom},{_options.PadLeft},{_options.PadRight};s{_options.SmoothingWindow};m{_options.MaxMissingFaceFraction}");
+            $"v{AvatarManifest.CurrentVersion};{faces.Name};h{_options.MaxHeight};n{_options.MaxFrames};pad{_options.PadTop},{_options.PadBottom},{_options.PadLeft},{_options.PadRight};s{_options.SmoothingWindow};m{_options.MaxMissingFaceFraction}");
     }
 
     private static string CacheKey(string sourceHash, string settings) =>

@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using WebAvatar.Media;
 using OpenCvSharp;
 
 namespace WebAvatar.LipSync.Preprocessing;
@@ -12,78 +12,43 @@ namespace WebAvatar.LipSync.Preprocessing;
 /// </summary>
 internal sealed class FfmpegFrameReader : IDisposable
 {
-    private readonly Process _process;
+    private readonly FfmpegProcess _process;
     private readonly Stream _stdout;
-    private readonly StringBuilder _stderr = new();
     private readonly string _source;
 
-    public FfmpegFrameReader(string sourcePath, int fps, int maxHeight)
+    public FfmpegFrameReader(FfmpegRunner ffmpeg, string sourcePath, int fps, int maxHeight)
     {
         _source = sourcePath;
-        var start = new ProcessStartInfo("ffmpeg")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[]
-                 {
-                     "-v", "error", "-nostdin", "-i", sourcePath, "-an",
-                     "-vf", $"fps={fps},scale=w=-2:h='2*trunc(min(ih,{maxHeight})/2)':flags=area",
-                     "-f", "image2pipe", "-vcodec", "ppm", "-",
-                 })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
         try
         {
-            _process = Process.Start(start) ?? throw new AvatarException("Could not start ffmpeg.");
+            _process = ffmpeg.Start(
+                [
+                    "-v", "error", "-nostdin", "-i", sourcePath, "-an",
+                    "-vf", $"fps={fps},scale=w=-2:h='2*trunc(min(ih,{maxHeight})/2)':flags=area",
+                    "-f", "image2pipe", "-vcodec", "ppm", "-",
+                ],
+                FfmpegPipes.Output);
         }
-        catch (System.ComponentModel.Win32Exception e)
+        catch (FfmpegException e)
         {
-            throw new AvatarException("ffmpeg is not installed (Debian package ffmpeg; scripts/setup.sh installs it).", e);
+            throw new AvatarException(e.Message, e);
         }
 
-        _process.ErrorDataReceived += (_, e) =>
-        {
-            lock (_stderr)
-            {
-                if (e.Data is not null && _stderr.Length < 4000)
-                {
-                    _stderr.AppendLine(e.Data);
-                }
-            }
-        };
-        _process.BeginErrorReadLine();
-        _stdout = new BufferedStream(_process.StandardOutput.BaseStream, 1 << 20);
+        _stdout = new BufferedStream(_process.Output, 1 << 20);
     }
 
     /// <summary>Total duration in seconds from ffprobe (for progress), or null when unknown.</summary>
-    public static double? ProbeDurationSeconds(string sourcePath)
+    public static double? ProbeDurationSeconds(FfmpegRunner ffmpeg, string sourcePath, CancellationToken cancellationToken)
     {
         try
         {
-            var start = new ProcessStartInfo("ffprobe") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var arg in new[] { "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", sourcePath })
-            {
-                start.ArgumentList.Add(arg);
-            }
-
-            using var process = Process.Start(start);
-            if (process is null)
-            {
-                return null;
-            }
-
-            var text = process.StandardOutput.ReadToEnd().Trim();
-            process.WaitForExit();
+            var text = ffmpeg.ProbeAsync(["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", sourcePath], cancellationToken)
+                .GetAwaiter().GetResult().Trim();
             return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 0 ? seconds : null;
         }
-        catch (System.ComponentModel.Win32Exception)
+        catch (FfmpegException)
         {
-            return null;
+            return null; // progress is then reported against the frame limit
         }
     }
 
@@ -159,33 +124,15 @@ internal sealed class FfmpegFrameReader : IDisposable
 
     private void ThrowIfFailed()
     {
-        _process.WaitForExit();
-        if (_process.ExitCode != 0)
-        {
-            string detail;
-            lock (_stderr)
-            {
-                detail = _stderr.ToString().Trim();
-            }
-
-            throw new AvatarException($"ffmpeg could not decode '{Path.GetFileName(_source)}' (exit {_process.ExitCode}): {detail}");
-        }
-    }
-
-    public void Dispose()
-    {
         try
         {
-            if (!_process.HasExited)
-            {
-                _process.Kill();
-            }
+            _process.WaitAsync(CancellationToken.None).GetAwaiter().GetResult();
         }
-        catch (InvalidOperationException)
+        catch (FfmpegException e)
         {
-            // already gone
+            throw new AvatarException($"ffmpeg could not decode '{Path.GetFileName(_source)}' (exit {_process.ExitCode}): {string.Join('\n', _process.StderrTail).Trim()}", e);
         }
-
-        _process.Dispose();
     }
+
+    public void Dispose() => _process.Dispose();
 }

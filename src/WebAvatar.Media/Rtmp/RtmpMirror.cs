@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using WebAvatar.Media.Flv;
@@ -204,19 +203,13 @@ public sealed class RtmpMirror : IAsyncDisposable
         }
 
         using var exited = CancellationTokenSource.CreateLinkedTokenSource(stop);
-        Process? process = null;
+        FfmpegProcess? process = null;
         try
         {
             process = StartFfmpeg();
-            process.Exited += (_, _) => CancelQuietly(exited);
-            if (process.HasExited)
-            {
-                CancelQuietly(exited);
-            }
-
-            var stderr = ReadStderrAsync(process);
+            _ = process.Exited.ContinueWith(_ => CancelQuietly(exited), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             var (width, height) = _source is SessionMediaEncoder encoder ? encoder.VideoSize : (0, 0);
-            var muxer = new FlvMuxer(process.StandardInput.BaseStream, new FlvStreamInfo(width, height, MediaTiming.VideoFps, _settings.VideoBitrateKbps, HasAudio: true, _settings.AacBitrateKbps));
+            var muxer = new FlvMuxer(process.Input, new FlvStreamInfo(width, height, MediaTiming.VideoFps, _settings.VideoBitrateKbps, HasAudio: true, _settings.AacBitrateKbps));
             try
             {
                 var reader = subscription.Packets;
@@ -246,7 +239,7 @@ public sealed class RtmpMirror : IAsyncDisposable
             }
             catch (Exception ex) when (!stop.IsCancellationRequested && ex is OperationCanceledException or IOException)
             {
-                await Task.WhenAny(stderr, Task.Delay(500, CancellationToken.None)).ConfigureAwait(false);
+                await Task.WhenAny(process.StderrClosed, Task.Delay(500, CancellationToken.None)).ConfigureAwait(false);
                 RecordError(_lastFfmpegError ?? (process.HasExited ? $"ffmpeg exited with code {process.ExitCode}." : ex.Message));
                 return false;
             }
@@ -263,72 +256,44 @@ public sealed class RtmpMirror : IAsyncDisposable
             subscription.Dispose();
             if (process is not null)
             {
-                await ShutdownAsync(process).ConfigureAwait(false);
+                await process.CloseInputAndWaitAsync(TimeSpan.FromSeconds(3)).ConfigureAwait(false);
+                process.Dispose();
             }
         }
     }
 
-    private Process StartFfmpeg()
+    private FfmpegProcess StartFfmpeg()
     {
-        var info = new ProcessStartInfo(_settings.FfmpegPath)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardError = true,
-            RedirectStandardOutput = false,
-            UseShellExecute = false,
-        };
-        // -progress reports only once the output is open, which is our "server accepted the stream" signal.
-        foreach (var arg in new[]
-        {
-            "-hide_banner", "-loglevel", "error", "-nostats", "-progress", "pipe:2", "-stats_period", "1",
-            "-fflags", "nobuffer", "-analyzeduration", "1000000", "-f", "flv", "-i", "pipe:0",
-            "-c", "copy", "-flvflags", "no_duration_filesize", "-f", "flv", TargetUrl,
-        })
-        {
-            info.ArgumentList.Add(arg);
-        }
-
         _lastFfmpegError = null;
-        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        try
-        {
-            process.Start();
-        }
-        catch (Exception ex)
-        {
-            process.Dispose();
-            throw new InvalidOperationException($"Cannot start '{_settings.FfmpegPath}' for the RTMP mirror ({ex.Message}); install ffmpeg (scripts/setup.sh) or set Media:FfmpegPath.", ex);
-        }
-
+        FfmpegProcess? process = null;
+        // -progress reports only once the output is open, which is our "server accepted the stream" signal.
+        process = _settings.Ffmpeg.Start(
+            [
+                "-hide_banner", "-loglevel", "error", "-nostats", "-progress", "pipe:2", "-stats_period", "1",
+                "-fflags", "nobuffer", "-analyzeduration", "1000000", "-f", "flv", "-i", "pipe:0",
+                "-c", "copy", "-flvflags", "no_duration_filesize", "-f", "flv", TargetUrl,
+            ],
+            FfmpegPipes.Input,
+            line => OnStderrLine(line, process));
         return process;
     }
 
-    private async Task ReadStderrAsync(Process process)
+    private void OnStderrLine(string line, FfmpegProcess? process)
     {
-        try
+        if (line.StartsWith("progress=", StringComparison.Ordinal))
         {
-            while (await process.StandardError.ReadLineAsync().ConfigureAwait(false) is { } line)
+            lock (_gate)
             {
-                if (line.StartsWith("progress=", StringComparison.Ordinal))
+                if (_state != RtmpMirrorState.Streaming && process is { HasExited: false })
                 {
-                    lock (_gate)
-                    {
-                        if (_state != RtmpMirrorState.Streaming && !process.HasExited)
-                        {
-                            _state = RtmpMirrorState.Streaming;
-                            _streamingSince = _time.GetTimestamp();
-                        }
-                    }
-                }
-                else if (!IsProgressLine(line) && line.Trim().Length > 0)
-                {
-                    _lastFfmpegError = "ffmpeg: " + line.Trim().Replace(TargetUrl, RtmpTarget.Mask(TargetUrl), StringComparison.Ordinal);
+                    _state = RtmpMirrorState.Streaming;
+                    _streamingSince = _time.GetTimestamp();
                 }
             }
         }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)
+        else if (!IsProgressLine(line) && line.Trim().Length > 0)
         {
-            // The process is gone; its exit is handled by the relay loop.
+            _lastFfmpegError = "ffmpeg: " + line.Trim().Replace(TargetUrl, RtmpTarget.Mask(TargetUrl), StringComparison.Ordinal);
         }
     }
 
@@ -336,43 +301,6 @@ public sealed class RtmpMirror : IAsyncDisposable
     {
         int eq = line.IndexOf('=');
         return eq > 0 && !line.AsSpan(0, eq).ContainsAny(' ', ':', '[');
-    }
-
-    private async Task ShutdownAsync(Process process)
-    {
-        try
-        {
-            if (!process.HasExited)
-            {
-                try
-                {
-                    process.StandardInput.Close(); // EOF: ffmpeg writes the trailer and leaves
-                }
-                catch (IOException)
-                {
-                    // Already broken.
-                }
-
-                using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(3));
-                try
-                {
-                    await process.WaitForExitAsync(grace.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    process.Kill(entireProcessTree: true);
-                    await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-                }
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // Never started or already reaped.
-        }
-        finally
-        {
-            process.Dispose();
-        }
     }
 
     private void CountBytes(long bytes)

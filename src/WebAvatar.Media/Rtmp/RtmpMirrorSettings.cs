@@ -3,7 +3,7 @@ namespace WebAvatar.Media.Rtmp;
 /// <summary>How a mirror runs ffmpeg and retries (normally derived from <see cref="MediaOptions"/>).</summary>
 public sealed record RtmpMirrorSettings
 {
-    public string FfmpegPath { get; init; } = "ffmpeg";
+    public FfmpegRunner Ffmpeg { get; init; } = new();
 
     public TimeSpan ReconnectMin { get; init; } = TimeSpan.FromSeconds(1);
 
@@ -18,9 +18,9 @@ public sealed record RtmpMirrorSettings
 
     public int AacBitrateKbps { get; init; } = 96;
 
-    public static RtmpMirrorSettings From(MediaOptions options) => new()
+    public static RtmpMirrorSettings From(MediaOptions options, FfmpegRunner ffmpeg) => new()
     {
-        FfmpegPath = options.FfmpegPath,
+        Ffmpeg = ffmpeg,
         ReconnectMin = TimeSpan.FromSeconds(options.RtmpReconnectMinSeconds),
         ReconnectMax = TimeSpan.FromSeconds(options.RtmpReconnectMaxSeconds),
         QueueCapacity = options.SubscriberQueueCapacity,

@@ -2,13 +2,14 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using WebAvatar.LipSync.Preprocessing;
 using WebAvatar.LipSync.Tests.Wav2Lip;
+using WebAvatar.Media;
 
 namespace WebAvatar.LipSync.Tests.Preprocessing;
 
 public class AvatarPreprocessorTests
 {
     private static AvatarPreprocessor NewPreprocessor(string cacheFolder, int chunkFrames = 10) =>
-        new(Options.Create(new AvatarPreprocessingOptions { CacheDirectory = cacheFolder, ChunkFrames = chunkFrames }), NullLogger<AvatarPreprocessor>.Instance);
+        new(Options.Create(new AvatarPreprocessingOptions { CacheDirectory = cacheFolder, ChunkFrames = chunkFrames }), TestAssets.Faces, new FfmpegRunner(), NullLogger<AvatarPreprocessor>.Instance);
 
     [Fact]
     public async Task Finds_a_face_on_every_frame_of_a_panning_video_and_the_boxes_follow_it()
@@ -82,7 +83,7 @@ public class AvatarPreprocessorTests
         var cache = Wav2LipTestAssets.NewTempFolder();
         var decoded = await NewPreprocessor(cache).LoadOrPreprocessAsync(Wav2LipTestAssets.TalkingHeadVideo, null, CancellationToken.None);
         var compressed = await new AvatarPreprocessor(
-                Options.Create(new AvatarPreprocessingOptions { CacheDirectory = cache, ChunkFrames = 10, MaxDecodedMegabytes = 0 }), NullLogger<AvatarPreprocessor>.Instance)
+                Options.Create(new AvatarPreprocessingOptions { CacheDirectory = cache, ChunkFrames = 10, MaxDecodedMegabytes = 0 }), TestAssets.Faces, new FfmpegRunner(), NullLogger<AvatarPreprocessor>.Instance)
             .LoadOrPreprocessAsync(Wav2LipTestAssets.TalkingHeadVideo, null, CancellationToken.None);
 
         Assert.True(decoded.FramesDecoded);

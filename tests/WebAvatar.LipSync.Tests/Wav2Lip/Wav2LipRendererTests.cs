@@ -17,7 +17,7 @@ public class Wav2LipRendererTests
         var options = new Wav2LipOptions { ModelPath = modelPath, BatchSize = 4, FirstBatchSize = 1, IntraOpThreads = 1 };
         configure?.Invoke(options);
         var preprocessor = new AvatarPreprocessor(
-            Options.Create(new AvatarPreprocessingOptions { CacheDirectory = Wav2LipTestAssets.NewTempFolder() }), NullLogger<AvatarPreprocessor>.Instance);
+            Options.Create(new AvatarPreprocessingOptions { CacheDirectory = Wav2LipTestAssets.NewTempFolder() }), TestAssets.Faces, new FfmpegRunner(), NullLogger<AvatarPreprocessor>.Instance);
         return new Wav2LipRendererFactory(Options.Create(options), preprocessor, logger ?? NullLogger<Wav2LipRendererFactory>.Instance);
     }
 

@@ -1,37 +1,30 @@
 using Microsoft.Playwright;
+using WebAvatar.Testing;
 
 namespace WebAvatar.Transport.WebRtc.Tests.Support;
 
-/// <summary>One headless Debian Chromium (via Playwright, no browser download) and one test host for the browser tests.</summary>
+/// <summary>One headless Debian Chromium (the shared <see cref="ChromiumLauncher"/>, fake mic) and one test host for the browser tests.</summary>
 public sealed class BrowserFixture : IAsyncLifetime
 {
-    private IPlaywright? _playwright;
+    private ChromiumSession? _chromium;
 
-    public IBrowser Browser { get; private set; } = null!;
+    public IBrowser Browser => _chromium?.Browser ?? throw new InvalidOperationException("The browser fixture is not initialised.");
 
     internal WebRtcTestHost Host { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
         Host = await WebRtcTestHost.StartAsync();
-        _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = new[]
-            {
-                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-                "--use-file-for-fake-audio-capture=" + TestMediaFiles.MicWav, "--autoplay-policy=no-user-gesture-required",
-            },
-        });
+        _chromium = await ChromiumLauncher.LaunchAsync(TestMediaFiles.MicWav);
     }
 
     public async Task DisposeAsync()
     {
-        await Browser.DisposeAsync();
-        _playwright?.Dispose();
+        if (_chromium is not null)
+        {
+            await _chromium.DisposeAsync();
+        }
+
         await Host.DisposeAsync();
     }
 

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using WebAvatar.Testing;
 using WebAvatar.Transport.WebRtc.Net;
 using WebAvatar.Transport.WebRtc.Peers;
 using WebAvatar.Transport.WebRtc.Signalling;

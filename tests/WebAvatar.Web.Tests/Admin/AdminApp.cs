@@ -122,6 +122,14 @@ public sealed partial class AdminApp : IAsyncDisposable
         return await http.PostAsync("/api/admin/avatars", form);
     }
 
+    /// <summary>Uploads <paramref name="file"/> (expecting 201 Created) and returns the new avatar's id.</summary>
+    public static async Task<string> UploadAvatarAsync(HttpClient http, string file, string fileName, string contentType = "image/png")
+    {
+        var upload = await UploadAsync(http, await File.ReadAllBytesAsync(file), fileName, contentType);
+        Assert.Equal(HttpStatusCode.Created, upload.StatusCode);
+        return (await upload.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+    }
+
     public static async Task<JsonElement> WaitForAvatarAsync(HttpClient http, string id, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;

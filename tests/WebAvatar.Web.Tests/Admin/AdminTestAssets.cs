@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace WebAvatar.Web.Tests.Admin;
 
 /// <summary>Upload fixtures: the default avatar (scripts/setup.sh fetches it) and a 2 s MP4 made from it with ffmpeg.</summary>
@@ -26,15 +24,7 @@ internal static class AdminTestAssets
             return path;
         }
 
-        var info = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { "-nostdin", "-v", "error", "-y", "-loop", "1", "-i", AvatarPng, "-t", "2", "-r", "25", "-vf", "scale=320:320", "-c:v", "libx264", "-pix_fmt", "yuv420p", path })
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(info)!;
-        var errors = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return process.ExitCode == 0 ? path : throw new InvalidOperationException("ffmpeg could not make the test video: " + errors);
+        ModelTools.Run("ffmpeg", ["-nostdin", "-v", "error", "-y", "-loop", "1", "-i", AvatarPng, "-t", "2", "-r", "25", "-vf", "scale=320:320", "-c:v", "libx264", "-pix_fmt", "yuv420p", path]);
+        return path;
     }
 }

@@ -1,6 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
 using WebAvatar.LipSync.Preprocessing;
 
 namespace WebAvatar.Web.Tests.Admin;
@@ -16,9 +13,7 @@ public class AdminWav2LipTests
         {
             using var http = await app.SignInAsync();
             await AdminApp.AddAntiforgeryHeaderAsync(http);
-            var upload = await AdminApp.UploadAsync(http, await File.ReadAllBytesAsync(AdminTestAssets.AvatarMp4), "talking.mp4", "video/mp4");
-            Assert.Equal(HttpStatusCode.Created, upload.StatusCode);
-            var id = (await upload.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+            var id = await AdminApp.UploadAvatarAsync(http, AdminTestAssets.AvatarMp4, "talking.mp4", "video/mp4");
 
             var ready = await AdminApp.WaitForAvatarAsync(http, id, TimeSpan.FromSeconds(90));
             Assert.Equal("Ready", ready.GetProperty("status").GetString());

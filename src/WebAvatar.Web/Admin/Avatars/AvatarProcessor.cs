@@ -6,6 +6,7 @@ using WebAvatar.Data;
 using WebAvatar.Data.Entities;
 using WebAvatar.LipSync;
 using WebAvatar.LipSync.Faces;
+using WebAvatar.Media;
 
 namespace WebAvatar.Web.Admin.Avatars;
 
@@ -23,6 +24,8 @@ internal sealed partial class AvatarProcessor(
     IDbContextFactory<WebAvatarDbContext> db,
     IEnumerable<IAvatarRendererFactory> renderers,
     Wav2LipAvatarPreparer wav2Lip,
+    IFaceDetector faces,
+    FfmpegRunner ffmpeg,
     ILogger<AvatarProcessor> logger) : BackgroundService
 {
     private const int ThumbnailWidth = 160;
@@ -44,7 +47,7 @@ internal sealed partial class AvatarProcessor(
             catch (Exception ex)
             {
                 LogFailed(logger, id, ex);
-                await FinishAsync(id, AvatarStatus.Failed, ex is AvatarException or AvatarUploadException ? ex.Message : "Preprocessing failed: " + ex.Message, null, stoppingToken);
+                await FinishAsync(id, AvatarStatus.Failed, ex is AvatarException or AvatarUploadException or FfmpegException ? ex.Message : "Preprocessing failed: " + ex.Message, null, stoppingToken);
             }
         }
     }
@@ -97,11 +100,11 @@ internal sealed partial class AvatarProcessor(
             if (face is { } box)
             {
                 using var preview = image.Clone();
-                Cv2.Rectangle(preview, box, Scalar.LimeGreen, Math.Max(2, width / 160));
+                Cv2.Rectangle(preview, new Rect(box.X1, box.Y1, box.Width, box.Height), Scalar.LimeGreen, Math.Max(2, width / 160));
                 WriteScaled(preview, files.FileOf(id, AvatarFiles.FacePreviewName), PreviewWidth);
             }
 
-            avatar.Face = face is { } f ? new FaceBox { X = f.X, Y = f.Y, Width = f.Width, Height = f.Height } : null;
+            avatar.Face = face is { } f ? new FaceBox { X = f.X1, Y = f.Y1, Width = f.Width, Height = f.Height } : null;
         }
 
         progress.Report(id, 20, "Lip-sync face analysis (parametric engine)");
@@ -147,17 +150,8 @@ internal sealed partial class AvatarProcessor(
         }
     }
 
-    private static Rect? FindFace(Mat image)
-    {
-        // The preview is a convenience: without opencv-data the avatar is still accepted, just without a face box.
-        if (!File.Exists(HaarFaceCascade.DefaultPath))
-        {
-            return null;
-        }
-
-        using var cascade = new HaarFaceCascade();
-        return cascade.FindLargestFace(image, maxSide: int.MaxValue);
-    }
+    /// <summary>The preview is a convenience: without the detector's data the avatar is still accepted, just without a face box.</summary>
+    private LipSync.Preprocessing.FaceBox? FindFace(Mat image) => faces.IsAvailable ? faces.DetectLargestFace(image) : null;
 
     private static void WriteScaled(Mat image, string path, int width)
     {
@@ -170,33 +164,26 @@ internal sealed partial class AvatarProcessor(
         }
     }
 
-    private static async Task ExtractFirstFrameAsync(string source, string poster, CancellationToken cancellationToken)
+    private async Task ExtractFirstFrameAsync(string source, string poster, CancellationToken cancellationToken)
     {
-        var info = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var arg in new[] { "-nostdin", "-v", "error", "-y", "-i", source, "-frames:v", "1", "-f", "image2", "-c:v", "png", poster })
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(info) ?? throw new AvatarException("ffmpeg could not be started; install it (scripts/setup.sh).");
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(60));
-        var errors = process.StandardError.ReadToEndAsync(timeout.Token);
         try
         {
-            await process.WaitForExitAsync(timeout.Token);
+            await ffmpeg.RunAsync(["-nostdin", "-v", "error", "-y", "-i", source, "-frames:v", "1", "-f", "image2", "-c:v", "png", poster], timeout.Token);
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            process.Kill(entireProcessTree: true);
-            throw cancellationToken.IsCancellationRequested ? new OperationCanceledException(cancellationToken) : new AvatarException("Decoding took longer than 60 s; the file is too complex or damaged.");
+            throw new AvatarException("Decoding took longer than 60 s; the file is too complex or damaged.");
+        }
+        catch (FfmpegException ex) when (ex.ExitCode is not null)
+        {
+            throw new AvatarException("The file could not be decoded as an image or video: " + ex.Message, ex);
         }
 
-        var stderr = await errors;
-        if (process.ExitCode != 0 || !File.Exists(poster))
+        if (!File.Exists(poster))
         {
-            var reason = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "no frame decoded";
-            throw new AvatarException("The file could not be decoded as an image or video: " + reason);
+            throw new AvatarException("The file could not be decoded as an image or video: no frame decoded");
         }
     }
 

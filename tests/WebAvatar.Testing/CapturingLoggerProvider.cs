@@ -1,11 +1,13 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace WebAvatar.Transport.WebRtc.Tests.Support;
+namespace WebAvatar.Testing;
 
-/// <summary>Keeps warnings and errors logged by the host so tests can show (and assert on) them.</summary>
-internal sealed class CapturingLoggerProvider : ILoggerProvider
+/// <summary>Keeps what a host logs at <paramref name="minLevel"/> or above (warnings and errors by default) so tests can show and assert on it.</summary>
+public sealed class CapturingLoggerProvider(LogLevel minLevel = LogLevel.Warning) : ILoggerProvider
 {
+    private readonly LogLevel _minLevel = minLevel;
+
     public ConcurrentQueue<string> Messages { get; } = new();
 
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
@@ -19,7 +21,7 @@ internal sealed class CapturingLoggerProvider : ILoggerProvider
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
 
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= owner._minLevel;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
