@@ -42,6 +42,7 @@ public static class WebAvatarWebExtensions
         services.AddSingleton<EngineCatalog>();
         services.AddHostedService<SpeechRecognizerWarmUp>();
         services.AddServerMetrics();
+        builder.AddWebAvatarTelemetry();
         builder.AddAdmin();
         builder.AddSessionApi();
         return builder;
@@ -59,6 +60,7 @@ public static class WebAvatarWebExtensions
         app.MapSessionApi();
         app.MapGet("/api/health", (EngineCatalog catalog, CancellationToken ct) => catalog.GetReportAsync(ct));
         app.MapServerMetrics();
+        app.MapWebAvatarTelemetry();
         app.MapGet("/healthz", () => Results.Text("ok"));
         return app;
     }

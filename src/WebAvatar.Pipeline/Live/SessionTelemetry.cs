@@ -24,7 +24,7 @@ public sealed class SessionTelemetry : IDisposable
         var meter = telemetry.Meter;
         meter.CreateObservableGauge("webavatar.sessions.active", () => sessions.Count, "{session}", "Live avatar sessions.");
         meter.CreateObservableGauge("webavatar.session.viewers", () => sessions.Sessions.Sum(s => s.Viewers.Count), "{viewer}", "Viewers attached to live sessions (WebRTC peers, pages), over all sessions.");
-        meter.CreateObservableGauge("webavatar.session.fps", ObserveFps, "{frame}/s", "Frames a session emitted over the last second (tag session: the one-way key /api/metrics uses).");
+        meter.CreateObservableGauge("webavatar.session.frames", ObserveFps, "{frame}/s", "Frames a session emitted over the last second (tag session: the one-way key /api/metrics uses).");
         meter.CreateObservableCounter("webavatar.pacer.late_frames", () => Sum().LateFrames, "{frame}", "Pacer stalls: 40 ms slots emitted more than two slots late.");
         meter.CreateObservableCounter("webavatar.voice.turns", () => Sum().VoiceTurns, "{turn}", "User turns that ended with a transcript.");
         meter.CreateObservableCounter("webavatar.replies.prepared", ObservePrepared, "{reply}",
