@@ -42,8 +42,11 @@ public static class TelemetryExtensions
                 .AddOtlpExporter());
             services.AddOptions<OtlpExporterOptions>().Configure<IOptions<TelemetryOptions>>((exporter, telemetry) =>
             {
-                exporter.Endpoint = new Uri(telemetry.Value.OtlpEndpoint);
-                exporter.Protocol = telemetry.Value.OtlpProtocol == OtlpProtocol.Grpc ? OtlpExportProtocol.Grpc : OtlpExportProtocol.HttpProtobuf;
+                var endpoint = new Uri(telemetry.Value.OtlpEndpoint);
+                bool http = telemetry.Value.OtlpProtocol == OtlpProtocol.HttpProtobuf;
+                exporter.Protocol = http ? OtlpExportProtocol.HttpProtobuf : OtlpExportProtocol.Grpc;
+                // The exporter posts to a programmatic HTTP endpoint as it is: a collector's base URL needs the signal's path.
+                exporter.Endpoint = http && endpoint.AbsolutePath == "/" ? new Uri(endpoint, "v1/traces") : endpoint;
             });
         }
 

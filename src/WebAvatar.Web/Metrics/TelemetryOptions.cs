@@ -21,7 +21,7 @@ public enum OtlpProtocol
     /// <summary>gRPC, usually port 4317.</summary>
     Grpc,
 
-    /// <summary>HTTP/protobuf, usually port 4318 (the exporter appends /v1/traces).</summary>
+    /// <summary>HTTP/protobuf, usually port 4318; a base URL (path "/") gets /v1/traces appended.</summary>
     HttpProtobuf,
 }
 
