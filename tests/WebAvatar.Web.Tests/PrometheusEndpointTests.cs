@@ -60,6 +60,8 @@ public partial class PrometheusEndpointTests(ITestOutputHelper output)
         Assert.Equal(1, Value(scrape, "webavatar_sessions_active"));
         Assert.Matches("webavatar_replies_total\\{[^}]*kind=\"llm\"[^}]*outcome=\"completed\"[^}]*\\} 1", scrape);
         Assert.Matches("webavatar_session_frames_per_second\\{[^}]*session=\"" + SessionKeys.Publish(id) + "\"", scrape);
+        // The echo session's "model" went through the OpenTelemetry layer of the chat client pipeline too.
+        Assert.Matches("gen_ai_client_operation_duration_seconds_count\\{[^}]*otel_scope_name=\"WebAvatar.Llm\"[^}]*\\} 1", scrape);
         Assert.DoesNotContain(id, scrape); // never the session id itself: it is enough to join the session
     }
 

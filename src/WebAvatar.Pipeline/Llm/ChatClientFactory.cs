@@ -87,10 +87,14 @@ public sealed class ChatClientFactory(IOptions<LlmOptions> options, IHttpClientF
         return http;
     }
 
+    /// <summary>An echo client for a session that asked for echo mode (<paramref name="reason"/> says so on its status).</summary>
+    public (IChatClient Client, LlmStatus Status) CreateEcho(string reason) =>
+        (Instrument(new EchoChatClient()), new LlmStatus(EchoChatClient.ProviderName, string.Empty, true, reason));
+
     private (IChatClient, LlmStatus) Echo(string reason)
     {
         _logger.LogWarning("Echo mode: {Reason}", reason);
-        return (Instrument(new EchoChatClient()), new LlmStatus(EchoChatClient.ProviderName, string.Empty, true, reason));
+        return CreateEcho(reason);
     }
 
     /// <summary>A copy of the app's settings with a persona's endpoint and model (same provider, key and timeouts).</summary>

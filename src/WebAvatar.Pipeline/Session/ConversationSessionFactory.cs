@@ -24,7 +24,7 @@ public sealed class ConversationSessionFactory(
     public async Task<ConversationSession> CreateAsync(SessionProfile profile, SessionMode mode, CancellationToken cancellationToken)
     {
         var (client, status) = mode == SessionMode.Echo
-            ? (new EchoChatClient(), new LlmStatus(EchoChatClient.ProviderName, string.Empty, true, "echo mode requested for this session"))
+            ? llm.Echo("echo mode requested for this session")
             : await llm.GetAsync(profile.LlmEndpoint, profile.LlmModel, cancellationToken).ConfigureAwait(false);
         var factory = SelectRenderer(profile.LipSyncEngine);
         var renderer = await factory.CreateAsync(profile.AvatarPath, cancellationToken).ConfigureAwait(false);
