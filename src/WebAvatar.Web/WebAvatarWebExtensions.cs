@@ -44,6 +44,7 @@ public static class WebAvatarWebExtensions
         services.AddSingleton<EngineCatalog>();
         services.AddHostedService<SpeechRecognizerWarmUp>();
         services.AddServerMetrics();
+        builder.AddWebAvatarTelemetry();
         builder.AddAdmin();
         builder.AddSessionApi();
         return builder;
@@ -63,6 +64,7 @@ public static class WebAvatarWebExtensions
         app.MapObsSource();
         app.MapGet("/api/health", (EngineCatalog catalog, CancellationToken ct) => catalog.GetReportAsync(ct));
         app.MapServerMetrics();
+        app.MapWebAvatarTelemetry();
         app.MapGet("/healthz", () => Results.Text("ok"));
         return app;
     }

@@ -9,12 +9,12 @@ public sealed class OptionsValidationTests
     [Theory]
     [InlineData("Media:VideoBitrateKbps", "1", "MediaOptions.VideoBitrateKbps")]
     [InlineData("Media:RtmpReconnectMinSeconds", "50", "RtmpReconnectMaxSeconds")]
-    public void A_bad_setting_fails_at_start_naming_it(string key, string value, string named)
+    public async Task A_bad_setting_fails_at_start_naming_it(string key, string value, string named)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [key] = value }).Build();
         using var provider = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddMedia().BuildServiceProvider();
 
-        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => provider.GetRequiredService<IAsyncStartupValidator>().ValidateAsync(CancellationToken.None));
         Assert.Contains(named, error.Message);
     }
 }

@@ -25,6 +25,10 @@ public class MetricsEndpointTests
         Assert.Equal(0, root.GetProperty("activeSessions").GetInt32());
         Assert.Equal(JsonValueKind.Array, root.GetProperty("sessions").ValueKind);
 
+        // The Prometheus endpoint is as open as /api/metrics unless Telemetry:PrometheusAccess says otherwise.
+        var scrape = await http.GetStringAsync("/metrics");
+        Assert.Matches("(?m)^webavatar_sessions_active(\\{[^}]*\\})? 0$", scrape);
+
         var gc = await http.PostAsync("/api/metrics/gc", null);
         Assert.Equal(HttpStatusCode.Forbidden, gc.StatusCode);
         Assert.Contains("Metrics:AllowForcedGc", await gc.Content.ReadAsStringAsync());

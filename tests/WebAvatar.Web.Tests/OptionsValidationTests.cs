@@ -19,7 +19,7 @@ public sealed class OptionsValidationTests
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { [key] = value });
         await using var app = builder.Build();
 
-        var error = Assert.Throws<OptionsValidationException>(() => app.Services.GetRequiredService<IStartupValidator>().Validate());
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.Services.GetRequiredService<IAsyncStartupValidator>().ValidateAsync(CancellationToken.None));
         Assert.Contains(named, error.Message);
     }
 }

@@ -199,6 +199,9 @@ public sealed partial class LiveSession : IAsyncDisposable
     /// <summary>The label a mirror was started with, or null.</summary>
     public string? MirrorLabel(string mirrorId) => _mirrorLabels.TryGetValue(mirrorId, out var label) ? label : null;
 
+    /// <summary>Voice turns and how the replies prepared on speculative transcripts fared.</summary>
+    public PreemptionCounts Preemption => _voice.Preemption;
+
     public SessionSnapshot Snapshot() => new(
         Id,
         Spec.Kind,

@@ -15,6 +15,9 @@ public sealed class LlmClientProvider(ChatClientFactory factory)
     public Task<(IChatClient Client, LlmStatus Status)> GetAsync(CancellationToken cancellationToken) =>
         _default.Value.WaitAsync(cancellationToken);
 
+    /// <summary>An echo client (instrumented like the others) for a session that asked for echo mode.</summary>
+    public (IChatClient Client, LlmStatus Status) Echo(string reason) => factory.CreateEcho(reason);
+
     /// <summary>The client for a persona's endpoint/model; an empty endpoint means the app's configured LLM.</summary>
     public Task<(IChatClient Client, LlmStatus Status)> GetAsync(string? endpoint, string? model, CancellationToken cancellationToken)
     {

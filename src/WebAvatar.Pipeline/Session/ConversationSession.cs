@@ -7,6 +7,7 @@ using WebAvatar.LipSync;
 using WebAvatar.Media;
 using WebAvatar.Pipeline.Llm;
 using WebAvatar.Pipeline.Options;
+using WebAvatar.Pipeline.Telemetry;
 using WebAvatar.Speech;
 
 namespace WebAvatar.Pipeline.Session;
@@ -34,6 +35,8 @@ public sealed partial class ConversationSession : IAsyncDisposable
     private readonly ConcurrentDictionary<string, double> _engineMetrics = new();
     private readonly ReplyLifecycle _lifecycle = new();
     private readonly ConcurrentDictionary<Task, byte> _running = new();
+    private readonly WebAvatarTelemetry? _telemetry;
+    private readonly ConcurrentDictionary<string, ReplyTrace> _traces = new(StringComparer.Ordinal);
     private PreparedReply? _prepared;
     private int _replyCounter;
 
@@ -46,7 +49,8 @@ public sealed partial class ConversationSession : IAsyncDisposable
         IAvatarRenderer renderer,
         PipelineOptions options,
         LlmOptions llmOptions,
-        ILogger logger)
+        ILogger logger,
+        WebAvatarTelemetry? telemetry = null)
     {
         Id = id;
         Llm = llm;
@@ -57,6 +61,7 @@ public sealed partial class ConversationSession : IAsyncDisposable
         _options = options;
         _llmOptions = llmOptions;
         _logger = logger;
+        _telemetry = telemetry;
         _frames = Channel.CreateBounded<AvFrame>(new BoundedChannelOptions(options.FrameQueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         _pacer = new RealtimePacer(_frames.Reader, RenderIdleAsync, IsCurrent, logger);
         _pacer.FrameEmitted += OnFrameEmitted;
@@ -88,6 +93,9 @@ public sealed partial class ConversationSession : IAsyncDisposable
     public int Height => _renderer.Height;
 
     public ConversationState State => _lifecycle.State;
+
+    /// <summary>Pacer stalls so far: slots emitted more than two slots late (see <see cref="RealtimePacer.LateFrames"/>).</summary>
+    public long LateFrames => _pacer.LateFrames;
 
     /// <summary>The reply state machine; tests replay the pacer's late signals on it.</summary>
     internal ReplyLifecycle Lifecycle => _lifecycle;
@@ -145,6 +153,7 @@ public sealed partial class ConversationSession : IAsyncDisposable
 
         var replyId = NextReplyId();
         var reply = new ActiveReply(new ReplyContext(replyId, OnStageMeasured, held: true), usesLlm: true);
+        Trace(reply);
         var prepared = new PreparedReply(reply, text, _options.FrameQueueCapacity);
         if (Interlocked.Exchange(ref _prepared, prepared) is { } previous)
         {
@@ -336,6 +345,7 @@ public sealed partial class ConversationSession : IAsyncDisposable
         var replyId = NextReplyId();
         var context = new ReplyContext(replyId, OnStageMeasured, alreadyElapsed);
         var reply = new ActiveReply(context, useLlm);
+        Trace(reply);
 
         // A new turn replaces the running one without passing through Listening.
         _pacer.Release();
@@ -350,6 +360,30 @@ public sealed partial class ConversationSession : IAsyncDisposable
 
         var rendered = Track(Task.Run(() => RunReplyAsync(reply, text, useLlm, prepared: null)));
         return new ReplyHandle(replyId, rendered, reply.Spoken);
+    }
+
+    /// <summary>Follows the reply's milestones until it is spoken, interrupted, failed or dropped, then writes its trace.</summary>
+    private void Trace(ActiveReply reply)
+    {
+        if (_telemetry is null)
+        {
+            return;
+        }
+
+        var context = reply.Context;
+        // Session ids let anyone join over WHEP: traces name the session by its one-way key and the reply by its number.
+        var number = context.ReplyId.StartsWith(Id + "-", StringComparison.Ordinal) ? context.ReplyId[(Id.Length + 1)..] : context.ReplyId;
+        var trace = new ReplyTrace(_telemetry, SessionKeys.Publish(Id), number, reply.UsesLlm);
+        _traces[context.ReplyId] = trace;
+        reply.Spoken.ContinueWith(
+            _ =>
+            {
+                _traces.TryRemove(context.ReplyId, out var _);
+                trace.Finish(context);
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
     }
 
     private string NextReplyId() => $"{Id}-r{Interlocked.Increment(ref _replyCounter)}";
@@ -418,6 +452,11 @@ public sealed partial class ConversationSession : IAsyncDisposable
         {
             var message = ex is AggregateException { InnerException: { } inner } ? inner.Message : ex.Message;
             LogReplyFailed(_logger, ex, Id, context.ReplyId);
+            if (_traces.TryGetValue(context.ReplyId, out var trace))
+            {
+                trace.Fail();
+            }
+
             AddTranscript(new TranscriptEntry(context.ReplyId, TranscriptRole.System, "Error: " + message, true, DateTimeOffset.UtcNow));
             ErrorRaised?.Invoke(message);
             if (_lifecycle.Fail(reply))
@@ -635,6 +674,11 @@ public sealed partial class ConversationSession : IAsyncDisposable
     private void OnStageMeasured(StageTiming timing)
     {
         LogStage(_logger, timing.ReplyId, timing.Stage, timing.SinceReplyStart.TotalMilliseconds);
+        if (_traces.TryGetValue(timing.ReplyId, out var trace))
+        {
+            trace.Record(timing);
+        }
+
         StageMeasured?.Invoke(timing);
     }
 

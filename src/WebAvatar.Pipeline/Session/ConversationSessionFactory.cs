@@ -5,6 +5,7 @@ using WebAvatar.LipSync;
 using WebAvatar.Pipeline.Llm;
 using WebAvatar.Pipeline.Live;
 using WebAvatar.Pipeline.Options;
+using WebAvatar.Pipeline.Telemetry;
 using WebAvatar.Sessions;
 
 namespace WebAvatar.Pipeline.Session;
@@ -16,13 +17,14 @@ public sealed class ConversationSessionFactory(
     IEnumerable<IAvatarRendererFactory> renderers,
     IOptions<PipelineOptions> options,
     IOptions<LlmOptions> llmOptions,
-    ILoggerFactory loggers)
+    ILoggerFactory loggers,
+    WebAvatarTelemetry telemetry)
 {
     /// <summary>A conversation for <paramref name="profile"/>; <see cref="SessionMode.Echo"/> repeats the user instead of asking the LLM.</summary>
     public async Task<ConversationSession> CreateAsync(SessionProfile profile, SessionMode mode, CancellationToken cancellationToken)
     {
         var (client, status) = mode == SessionMode.Echo
-            ? (new EchoChatClient(), new LlmStatus(EchoChatClient.ProviderName, string.Empty, true, "echo mode requested for this session"))
+            ? llm.Echo("echo mode requested for this session")
             : await llm.GetAsync(profile.LlmEndpoint, profile.LlmModel, cancellationToken).ConfigureAwait(false);
         var factory = SelectRenderer(profile.LipSyncEngine);
         var renderer = await factory.CreateAsync(profile.AvatarPath, cancellationToken).ConfigureAwait(false);
@@ -34,7 +36,7 @@ public sealed class ConversationSessionFactory(
             llmSettings.SystemPrompt = profile.SystemPrompt;
         }
 
-        return new ConversationSession(id, client, status, tts, profile.Voice, renderer, options.Value, llmSettings, loggers.CreateLogger<ConversationSession>());
+        return new ConversationSession(id, client, status, tts, profile.Voice, renderer, options.Value, llmSettings, loggers.CreateLogger<ConversationSession>(), telemetry);
     }
 
     /// <summary>"auto" picks the first available engine in registration order (model-based engines register first).</summary>

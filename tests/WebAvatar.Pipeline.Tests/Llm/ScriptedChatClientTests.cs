@@ -1,6 +1,5 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Logging.Abstractions;
 using WebAvatar.Pipeline.Llm;
 using WebAvatar.Pipeline.Options;
 
@@ -87,9 +86,9 @@ public class ScriptedChatClientTests
     public async Task The_factory_builds_it_for_the_scripted_provider_without_probing_anything()
     {
         var options = new LlmOptions { Provider = LlmProvider.Scripted, ScriptedReply = Reply };
-        var factory = new ChatClientFactory(Microsoft.Extensions.Options.Options.Create(options), NullLogger<ChatClientFactory>.Instance);
+        var factory = TestChatClientFactory.Create(options);
         var (client, status) = await factory.CreateAsync(CancellationToken.None);
-        Assert.IsType<ScriptedChatClient>(client);
+        Assert.NotNull(client.GetService<ScriptedChatClient>());
         Assert.Equal("scripted", status.Provider);
         Assert.False(status.IsEcho);
         var answer = await client.GetResponseAsync([new ChatMessage(ChatRole.User, "Hello?")]);

@@ -3,13 +3,14 @@ using Microsoft.Extensions.Logging.Abstractions;
 using WebAvatar.Pipeline.Llm;
 using WebAvatar.Pipeline.Options;
 using WebAvatar.Pipeline.Session;
+using WebAvatar.Pipeline.Telemetry;
 
 namespace WebAvatar.Testing.Doubles;
 
 /// <summary>A conversation session on test boundaries: echo LLM, tone TTS and flat renderer unless given others.</summary>
 public static class SessionBuilder
 {
-    public static ConversationSession Create(IChatClient? chat = null, ITextToSpeechClient? tts = null, FlatAvatarRenderer? renderer = null, PipelineOptions? options = null) =>
+    public static ConversationSession Create(IChatClient? chat = null, ITextToSpeechClient? tts = null, FlatAvatarRenderer? renderer = null, PipelineOptions? options = null, WebAvatarTelemetry? telemetry = null) =>
         new(
             "test",
             chat ?? new EchoChatClient(),
@@ -19,5 +20,6 @@ public static class SessionBuilder
             renderer ?? new FlatAvatarRenderer(),
             options ?? new PipelineOptions(),
             new LlmOptions(),
-            NullLogger.Instance);
+            NullLogger.Instance,
+            telemetry);
 }
