@@ -16,6 +16,6 @@ public sealed class OptionsValidationTests
         using var provider = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddWav2Lip().AddLipSync().BuildServiceProvider();
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => provider.GetRequiredService<IAsyncStartupValidator>().ValidateAsync(CancellationToken.None));
-        Assert.Contains(named, error.Message);
+        Assert.Contains(named[(named.LastIndexOf('.') + 1)..] + ": ", error.Message); // the generated validators name the property
     }
 }

@@ -20,6 +20,6 @@ public sealed class OptionsValidationTests
         await using var app = builder.Build();
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.Services.GetRequiredService<IAsyncStartupValidator>().ValidateAsync(CancellationToken.None));
-        Assert.Contains(named, error.Message);
+        Assert.Contains(named[(named.LastIndexOf('.') + 1)..] + ": ", error.Message); // the generated validators name the property
     }
 }
