@@ -55,7 +55,7 @@ public class RtmpMirrorSetTests
         using var encoder = factory.Create("s1");
         var mirrors = factory.CreateMirrors(encoder);
         Assert.Throws<ArgumentException>(() => mirrors.Start("http://nope"));
-        await using var pacer = new RealTimePacer(encoder, 160, 120);
+        await using var pacer = new PatternPlayback(encoder, 160, 120);
 
         string url = $"rtmp://127.0.0.1:{ClosedPort()}/live/key";
         var first = mirrors.Start(url);

@@ -88,28 +88,37 @@ public class SessionMediaEncoderTests
     [Fact]
     public async Task Slow_subscriber_drops_skips_to_a_keyframe_and_never_stalls_the_others()
     {
-        using var encoder = new SessionMediaEncoder("slow");
+        // GOP keyframes 10 s apart: every keyframe in this 5 s test is one the drops asked for.
+        using var encoder = new SessionMediaEncoder("slow", new SessionEncoderSettings { KeyFrameIntervalSeconds = 10 });
         var fast = encoder.Subscribe(WebRtc);
         var slow = encoder.Subscribe(WebRtc, capacity: 8);
         var fastPackets = new List<EncodedPacket>();
-        for (int i = 0; i < 100; i++)
+
+        // The slow subscriber reads nothing until a forced keyframe it had to drop (after frame 60): its request is then
+        // pending, and the rate limit lets the next one through at the earliest 500 ms of media time after that keyframe.
+        int frame = 0;
+        for (bool keyDropped = false; !keyDropped; frame++)
         {
-            await encoder.WriteAsync(TestPattern.Frame(i, 160, 120), default);
-            fastPackets.AddRange(Drain(fast));
+            await encoder.WriteAsync(TestPattern.Frame(frame, 160, 120), default);
+            var packets = Drain(fast);
+            fastPackets.AddRange(packets);
+            keyDropped = frame >= 60 && packets.Any(p => p.Codec == MediaCodec.H264 && p.IsKeyFrame);
+            Assert.True(frame < 100, "no forced keyframe between frames 60 and 100");
         }
 
         Assert.Equal(0, fast.DroppedPackets);
-        Assert.Equal(300, fastPackets.Count);
-        Assert.True(slow.DroppedPackets > 250, $"slow dropped {slow.DroppedPackets}");
-        // Its drops asked for keyframes, rate-limited to one per 500 ms of media time (4 s of frames -> at most 9).
+        Assert.Equal(3 * frame, fastPackets.Count);
+        Assert.True(slow.DroppedPackets > 3 * frame - 30, $"slow dropped {slow.DroppedPackets}");
+        // Its drops asked for keyframes, rate-limited to one per 500 ms of media time (frame 0 and then every 13th).
         long forced = encoder.ForcedKeyFrames(MediaCodec.H264);
-        Assert.InRange(forced, 3, 9);
+        Assert.InRange(forced, 1 + (frame - 1) / 13, 1 + frame / 13);
         var forcedKeys = fastPackets.Where(p => p.Codec == MediaCodec.H264 && p.IsKeyFrame).Select(p => p.PtsMicroseconds).ToArray();
         Assert.All(forcedKeys.Zip(forcedKeys.Skip(1)), pair => Assert.True(pair.Second - pair.First >= 500_000, $"keyframes {pair.First} and {pair.Second} too close"));
 
         Drain(slow);
+        long caughtUpUs = frame * 40_000L;
         var resumed = new List<EncodedPacket>();
-        for (int i = 100; i < 140; i++)
+        for (int i = frame; i < frame + 40; i++)
         {
             await encoder.WriteAsync(TestPattern.Frame(i, 160, 120), default);
             resumed.AddRange(Drain(slow).Where(p => p.Codec == MediaCodec.H264)); // now it keeps up
@@ -117,7 +126,7 @@ public class SessionMediaEncoderTests
 
         Assert.NotEmpty(resumed);
         Assert.True(resumed[0].IsKeyFrame, "after a drop the subscriber restarts at a keyframe");
-        Assert.True(resumed[0].PtsMicroseconds <= 120 * 40_000L, "keyframe arrived within 500 ms of media time");
+        Assert.True(resumed[0].PtsMicroseconds - caughtUpUs <= 500_000, $"keyframe {(resumed[0].PtsMicroseconds - caughtUpUs) / 1000} ms after the subscriber caught up (500 ms at most)");
     }
 
     [Fact]

@@ -68,7 +68,8 @@ public class AdminBrowserTests(AdminAppFixture fixture)
         // A chat session in a second tab gives the live pages something to show.
         var chat = await context.NewPageAsync();
         await chat.GotoAsync("/");
-        await TrySendChatLineAsync(chat);
+        string chatLine = $"Hello avatar, how are you? ({Guid.NewGuid().ToString("N")[..8]})";
+        await SendChatLineAsync(chat, chatLine);
 
         await page.GotoAsync("/admin/voices");
         await WaitInteractiveAsync(page);
@@ -112,13 +113,12 @@ public class AdminBrowserTests(AdminAppFixture fixture)
         await page.GotoAsync("/admin/history");
         await page.WaitForSelectorAsync("#history-table");
         await page.ScreenshotAsync(new() { Path = Path.Combine(shots, "admin-history.png"), FullPage = true });
-        var firstSession = page.Locator("#history-table a:has-text('View')").First;
-        if (await firstSession.CountAsync() > 0)
-        {
-            await firstSession.ClickAsync();
-            await page.WaitForSelectorAsync("#history-messages");
-            await page.ScreenshotAsync(new() { Path = Path.Combine(shots, "admin-history-session.png"), FullPage = true });
-        }
+        // The chat line above was saved: its session is the latest in the list (this collection's tests run one at a time).
+        var latestSession = page.Locator("#history-table a:has-text('View')").First;
+        await Assertions.Expect(latestSession).ToBeVisibleAsync();
+        await latestSession.ClickAsync();
+        await Assertions.Expect(page.Locator("#history-messages")).ToContainTextAsync(chatLine);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(shots, "admin-history-session.png"), FullPage = true });
 
         await page.GotoAsync("/admin");
         await page.WaitForSelectorAsync("text=Overview");
@@ -162,23 +162,13 @@ public class AdminBrowserTests(AdminAppFixture fixture)
     internal static Task WaitInteractiveAsync(IPage page) =>
         page.WaitForSelectorAsync(".admin-nav[data-interactive='true']", new() { Timeout = 30_000 });
 
-    /// <summary>Types one line on the chat page (echo mode answers it) so history and latency have data; the chat page belongs to another area, so this is best effort.</summary>
-    private static async Task TrySendChatLineAsync(IPage chat)
+    /// <summary>Types one line on the chat page (echo mode answers it) so history and the live pages have data; it must arrive.</summary>
+    private static async Task SendChatLineAsync(IPage chat, string line)
     {
-        try
-        {
-            var input = chat.Locator("#message-input");
-            await input.WaitForAsync(new() { Timeout = 15_000 });
-            await chat.WaitForFunctionAsync("() => !document.querySelector('#message-input').disabled", null, new() { Timeout = 15_000 });
-            await input.FillAsync("Hello avatar, how are you?");
-            await chat.ClickAsync("#send-button");
-            await chat.WaitForTimeoutAsync(2000);
-        }
-        catch (TimeoutException)
-        {
-        }
-        catch (PlaywrightException)
-        {
-        }
+        var input = chat.Locator("#message-input");
+        await Assertions.Expect(input).ToBeEnabledAsync(new() { Timeout = 30_000 });
+        await input.FillAsync(line);
+        await chat.ClickAsync("#send-button");
+        await Assertions.Expect(chat.Locator("#transcript")).ToContainTextAsync(line, new() { Timeout = 15_000 });
     }
 }
