@@ -1,5 +1,5 @@
-using WebAvatar.Dsp;
 using WebAvatar.Media;
+using WebAvatar.Dsp;
 using WebAvatar.Media.Codecs.Opus;
 using WebAvatar.Transport.WebRtc.Rtp;
 
