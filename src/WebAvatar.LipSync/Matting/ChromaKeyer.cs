@@ -40,11 +40,6 @@ public static class ChromaKeyer
     /// </summary>
     public static AlphaMatte Key(Mat bgr, ScreenColor color, bool despill = true)
     {
-        if (bgr.Type() != MatType.CV_8UC3 || !bgr.IsContinuous())
-        {
-            throw new ArgumentException("Chroma keying needs a continuous 8-bit BGR picture.", nameof(bgr));
-        }
-
         var pixels = Pixels(bgr);
         var border = BorderDominance(pixels, bgr.Width, bgr.Height, color);
         border.Sort();
@@ -86,8 +81,14 @@ public static class ChromaKeyer
     public static int Dominance(int b, int g, int r, ScreenColor color) =>
         color == ScreenColor.Green ? g - Math.Max(r, b) : b - Math.Max(r, g);
 
+    /// <summary>A copy of the picture's bytes; both entry points read through here, so both refuse what cannot be read as one block.</summary>
     private static byte[] Pixels(Mat bgr)
     {
+        if (bgr.Type() != MatType.CV_8UC3 || !bgr.IsContinuous())
+        {
+            throw new ArgumentException("Chroma keying needs a continuous 8-bit BGR picture.", nameof(bgr));
+        }
+
         var pixels = new byte[bgr.Width * bgr.Height * 3];
         System.Runtime.InteropServices.Marshal.Copy(bgr.Data, pixels, 0, pixels.Length);
         return pixels;
