@@ -37,8 +37,35 @@ public sealed class AvatarOptions
 
     /// <summary>Seed of the idle motion (blink times, head sway phases); sessions may vary it.</summary>
     public int MotionSeed { get; set; } = 1;
+
+    /// <summary>The configured avatar's background (dashboard avatars carry their own choice).</summary>
+    [ValidateObjectMembers]
+    public AvatarBackgroundOptions Background { get; set; } = new();
+}
+
+/// <summary>Settings of "Avatar:Background": Mode Keep, Remove or Replace (with Color "#rrggbb" or ImagePath).</summary>
+public sealed class AvatarBackgroundOptions
+{
+    [EnumDataType(typeof(AvatarBackgroundMode))]
+    public AvatarBackgroundMode Mode { get; set; } = AvatarBackgroundMode.Keep;
+
+    [RegularExpression("^#?[0-9a-fA-F]{6}$", ErrorMessage = "Use a colour as #rrggbb.")]
+    public string? Color { get; set; }
+
+    public string? ImagePath { get; set; }
+
+    public AvatarBackground ToBackground() => new(Mode, string.IsNullOrWhiteSpace(Color) ? null : Color, string.IsNullOrWhiteSpace(ImagePath) ? null : AppPaths.Resolve(ImagePath));
 }
 
 /// <summary>The attribute rules of <see cref="AvatarOptions"/>, checked at start (generated).</summary>
 [OptionsValidator]
 internal sealed partial class AvatarOptionsValidator : IValidateOptions<AvatarOptions>;
+
+/// <summary>Cross-field rule the attributes cannot say: Replace needs exactly one of Color and ImagePath.</summary>
+internal sealed class AvatarBackgroundRuleValidator : IValidateOptions<AvatarOptions>
+{
+    public ValidateOptionsResult Validate(string? name, AvatarOptions options) =>
+        options.Background.ToBackground().Problem() is { } problem
+            ? ValidateOptionsResult.Fail($"Avatar:Background: {problem}")
+            : ValidateOptionsResult.Success;
+}

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using WebAvatar.LipSync.Faces;
+using WebAvatar.LipSync.Matting;
 using WebAvatar.LipSync.Parametric;
 
 namespace WebAvatar.LipSync;
@@ -20,6 +21,8 @@ public static class LipSyncServiceCollectionExtensions
             .BindConfiguration(AvatarOptions.SectionName)
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AvatarOptions>, AvatarOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AvatarOptions>, AvatarBackgroundRuleValidator>());
+        services.TryAddSingleton<IAvatarMatting, AvatarMatting>();
         services.TryAddSingleton<ParametricAvatarRendererFactory>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAvatarRendererFactory, ParametricAvatarRendererFactory>(
             sp => sp.GetRequiredService<ParametricAvatarRendererFactory>()));

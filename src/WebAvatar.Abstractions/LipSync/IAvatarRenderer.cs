@@ -12,9 +12,13 @@ public interface IAvatarRenderer : IDisposable
     /// <summary>Name of the engine, shown on the health page ("parametric", "wav2lip").</summary>
     string EngineName { get; }
 
+    /// <summary>Width of the frames this renderer yields (twice the picture's width for <see cref="VideoLayout.ColorAlphaSideBySide"/>).</summary>
     int Width { get; }
 
     int Height { get; }
+
+    /// <summary>How every frame of this renderer is laid out; fixed for the renderer's life.</summary>
+    VideoLayout Layout => VideoLayout.Opaque;
 
     /// <summary>
     /// Renders the frames that play with <paramref name="clip"/>: exactly
@@ -40,7 +44,15 @@ public interface IAvatarRendererFactory
     /// Loads (and on first use preprocesses and caches) the avatar at <paramref name="avatarPath"/>.
     /// Throws <see cref="AvatarException"/> with a clear message when the file is missing or has no face.
     /// </summary>
-    Task<IAvatarRenderer> CreateAsync(string avatarPath, CancellationToken cancellationToken);
+    Task<IAvatarRenderer> CreateAsync(string avatarPath, CancellationToken cancellationToken) =>
+        CreateAsync(avatarPath, AvatarBackground.Keep, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="CreateAsync(string, CancellationToken)"/>, with the avatar's <paramref name="background"/> kept, removed (frames
+    /// in <see cref="VideoLayout.ColorAlphaSideBySide"/>) or replaced. Throws <see cref="AvatarException"/> when this engine cannot do
+    /// what is asked or the choice is malformed.
+    /// </summary>
+    Task<IAvatarRenderer> CreateAsync(string avatarPath, AvatarBackground background, CancellationToken cancellationToken);
 }
 
 public sealed class AvatarException(string message, Exception? inner = null) : Exception(message, inner);

@@ -24,6 +24,9 @@ public sealed class VideoFrame : IDisposable
 
     public int Height { get; }
 
+    /// <summary>How the pixels are arranged; <see cref="VideoLayout.ColorAlphaSideBySide"/> frames are twice their picture's width.</summary>
+    public VideoLayout Layout { get; set; }
+
     /// <summary>Bytes per row: rows are tightly packed.</summary>
     public int Stride => Width * 3;
 
@@ -37,7 +40,7 @@ public sealed class VideoFrame : IDisposable
 
     public VideoFrame Clone()
     {
-        var copy = new VideoFrame(Width, Height);
+        var copy = new VideoFrame(Width, Height) { Layout = Layout };
         Pixels.CopyTo(copy.Pixels);
         return copy;
     }

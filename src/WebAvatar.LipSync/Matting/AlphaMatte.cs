@@ -6,7 +6,7 @@ namespace WebAvatar.LipSync.Matting;
 /// </summary>
 public sealed class AlphaMatte
 {
-    public AlphaMatte(int width, int height, byte[] alpha, string method)
+    public AlphaMatte(int width, int height, byte[] alpha, string method, ScreenColor? screen = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(width, 0);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(height, 0);
@@ -20,7 +20,11 @@ public sealed class AlphaMatte
         Height = height;
         Alpha = alpha;
         Method = method;
+        Screen = screen;
     }
+
+    /// <summary>The screen colour a chroma-keyed picture was filmed on (its colour needs spill suppression); null when segmented.</summary>
+    public ScreenColor? Screen { get; }
 
     public int Width { get; }
 

@@ -55,26 +55,33 @@ public static class ChromaKeyer
             int d = Dominance(b, g, r, color);
             double t = Math.Clamp((d - opaqueAt) / (transparentAt - opaqueAt), 0, 1);
             alpha[i] = (byte)Math.Round(255 * (1 - (t * t * (3 - (2 * t)))));
-            if (despill && d > 0)
-            {
-                // The key channel never exceeds the larger of the other two: spill becomes neutral, not tinted.
-                if (color == ScreenColor.Green)
-                {
-                    pixels[(3 * i) + 1] = (byte)Math.Max(b, r);
-                }
-                else
-                {
-                    pixels[3 * i] = (byte)Math.Max(g, r);
-                }
-            }
         }
 
         if (despill)
         {
-            System.Runtime.InteropServices.Marshal.Copy(pixels, 0, bgr.Data, pixels.Length);
+            Despill(bgr, color);
         }
 
-        return new AlphaMatte(bgr.Width, bgr.Height, alpha, color == ScreenColor.Green ? "chroma-key (green)" : "chroma-key (blue)");
+        return new AlphaMatte(bgr.Width, bgr.Height, alpha, color == ScreenColor.Green ? "chroma-key (green)" : "chroma-key (blue)", color);
+    }
+
+    /// <summary>
+    /// Caps the key channel of every pixel of <paramref name="bgr"/> (in place) at the larger of the other two, so spill from the
+    /// screen becomes neutral rather than tinted.
+    /// </summary>
+    public static void Despill(Mat bgr, ScreenColor color)
+    {
+        var pixels = Pixels(bgr);
+        for (int i = 0; i < pixels.Length; i += 3)
+        {
+            int b = pixels[i], g = pixels[i + 1], r = pixels[i + 2];
+            if (Dominance(b, g, r, color) > 0)
+            {
+                pixels[color == ScreenColor.Green ? i + 1 : i] = (byte)(color == ScreenColor.Green ? Math.Max(b, r) : Math.Max(g, r));
+            }
+        }
+
+        System.Runtime.InteropServices.Marshal.Copy(pixels, 0, bgr.Data, pixels.Length);
     }
 
     /// <summary>How far the key channel rises above the larger of the other two (negative: below).</summary>

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using OpenCvSharp;
+using WebAvatar.LipSync.Matting;
 using WebAvatar.Media;
 using WebAvatar.Speech;
 
@@ -21,9 +22,14 @@ public sealed class ParametricAvatarRenderer : IAvatarRenderer
     private readonly WarpField _warp;
     private readonly MouthAnimator _mouth = new();
     private readonly IdleMotion _idle;
+    private readonly Mat? _matte;
+    private readonly Mat? _matteWork;
+    private readonly Mat? _matteWorkSupport;
+    private readonly BackgroundCompositor? _compositor;
     private bool _disposed;
 
-    internal ParametricAvatarRenderer(AvatarImage image, FaceAnalysis analysis, int motionSeed)
+    /// <param name="matte">The portrait's opacity, needed unless <paramref name="background"/> keeps the background.</param>
+    internal ParametricAvatarRenderer(AvatarImage image, FaceAnalysis analysis, int motionSeed, AvatarBackground? background = null, AlphaMatte? matte = null)
     {
         Analysis = analysis;
         _portrait = image.Bgr.Clone();
@@ -32,13 +38,32 @@ public sealed class ParametricAvatarRenderer : IAvatarRenderer
         _work = _portrait.Clone();
         _workSupport = new Mat(_work, _warp.Support);
         _idle = new IdleMotion(motionSeed);
+        if (background is { Mode: not AvatarBackgroundMode.Keep })
+        {
+            ArgumentNullException.ThrowIfNull(matte);
+            if (matte.Screen is { } screen)
+            {
+                ChromaKeyer.Despill(_portrait, screen);
+                _portrait.CopyTo(_work);
+            }
+
+            // The matte moves with the same warp as the picture, so the outline follows the head, jaw and shoulders.
+            _matte = Mat.FromPixelData(matte.Height, matte.Width, MatType.CV_8UC1, matte.Alpha).Clone();
+            _matteWork = _matte.Clone();
+            _matteWorkSupport = new Mat(_matteWork, _warp.Support);
+            using var backdrop = background.Mode == AvatarBackgroundMode.Replace ? BackgroundCompositor.Backdrop(background, Width, Height) : null;
+            _compositor = new BackgroundCompositor(background.Mode, _portrait, _matte, backdrop);
+        }
     }
 
     public string EngineName => Engine;
 
-    public int Width => _portrait.Width;
+    /// <summary>Frame width: the portrait's, doubled when colour and opacity travel side by side.</summary>
+    public int Width => _compositor?.FrameWidth ?? _portrait.Width;
 
     public int Height => _portrait.Height;
+
+    public VideoLayout Layout => _compositor?.Layout ?? VideoLayout.Opaque;
 
     /// <summary>Face geometry used for this avatar, and whether it came from the analysis cache.</summary>
     public FaceAnalysis Analysis { get; }
@@ -82,7 +107,14 @@ public sealed class ParametricAvatarRenderer : IAvatarRenderer
         }
 
         var frame = new VideoFrame(Width, Height);
-        CopyPixels(_work, frame);
+        if (_compositor is null)
+        {
+            CopyPixels(_work, frame);
+            return frame;
+        }
+
+        Cv2.Remap(_matte!, _matteWorkSupport!, _warp.MapX, _warp.MapY, InterpolationFlags.Linear, BorderTypes.Replicate);
+        _compositor.Render(_work, _matteWork!, _warp.Support, frame);
         return frame;
     }
 
@@ -100,6 +132,10 @@ public sealed class ParametricAvatarRenderer : IAvatarRenderer
         }
 
         _disposed = true;
+        _compositor?.Dispose();
+        _matteWorkSupport?.Dispose();
+        _matteWork?.Dispose();
+        _matte?.Dispose();
         _warp.Dispose();
         _workSupport.Dispose();
         _work.Dispose();

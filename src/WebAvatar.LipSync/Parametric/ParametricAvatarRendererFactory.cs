@@ -2,6 +2,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using WebAvatar.LipSync.Faces;
+using WebAvatar.LipSync.Matting;
+using WebAvatar.LipSync.Preprocessing;
 
 namespace WebAvatar.LipSync.Parametric;
 
@@ -14,20 +16,31 @@ public sealed class ParametricAvatarRendererFactory : IAvatarRendererFactory
     private readonly FaceAnalyzer _analyzer;
     private readonly FaceAnalysisCache _cache;
     private readonly int _motionSeed;
+    private readonly IAvatarMatting _matting;
     private readonly ILogger _logger;
 
     public ParametricAvatarRendererFactory(
-        IOptions<AvatarOptions> options, IFaceDetector faces, IOptions<FaceDetectionOptions> faceOptions, ILogger<ParametricAvatarRendererFactory>? logger = null)
-        : this(AppPaths.Resolve(options.Value.CacheDirectory), faces, options.Value.MotionSeed, AppPaths.Resolve(faceOptions.Value.HaarCascadeDirectory), logger)
+        IOptions<AvatarOptions> options,
+        IFaceDetector faces,
+        IOptions<FaceDetectionOptions> faceOptions,
+        IAvatarMatting matting,
+        ILogger<ParametricAvatarRendererFactory>? logger = null)
+        : this(AppPaths.Resolve(options.Value.CacheDirectory), faces, options.Value.MotionSeed, AppPaths.Resolve(faceOptions.Value.HaarCascadeDirectory), logger, matting)
     {
     }
 
     internal ParametricAvatarRendererFactory(
-        string cacheDirectory, IFaceDetector faces, int motionSeed = 1, string cascadeDirectory = HaarFaceDetector.DefaultDirectory, ILogger? logger = null)
+        string cacheDirectory,
+        IFaceDetector faces,
+        int motionSeed = 1,
+        string cascadeDirectory = HaarFaceDetector.DefaultDirectory,
+        ILogger? logger = null,
+        IAvatarMatting? matting = null)
     {
         _analyzer = new FaceAnalyzer(faces, cascadeDirectory);
         _cache = new FaceAnalysisCache(cacheDirectory);
         _motionSeed = motionSeed;
+        _matting = matting ?? new AvatarMatting();
         _logger = logger ?? NullLogger.Instance;
     }
 
@@ -41,8 +54,20 @@ public sealed class ParametricAvatarRendererFactory : IAvatarRendererFactory
     public async Task<IAvatarRenderer> CreateAsync(string avatarPath, CancellationToken cancellationToken) =>
         await CreateParametricAsync(avatarPath, cancellationToken).ConfigureAwait(false);
 
-    public async Task<ParametricAvatarRenderer> CreateParametricAsync(string avatarPath, CancellationToken cancellationToken)
+    public async Task<IAvatarRenderer> CreateAsync(string avatarPath, AvatarBackground background, CancellationToken cancellationToken) =>
+        await CreateParametricAsync(avatarPath, background, cancellationToken).ConfigureAwait(false);
+
+    public Task<ParametricAvatarRenderer> CreateParametricAsync(string avatarPath, CancellationToken cancellationToken) =>
+        CreateParametricAsync(avatarPath, AvatarBackground.Keep, cancellationToken);
+
+    public async Task<ParametricAvatarRenderer> CreateParametricAsync(string avatarPath, AvatarBackground background, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(background);
+        if (background.Problem() is { } problem)
+        {
+            throw new AvatarException(problem);
+        }
+
         using var image = await AvatarImage.LoadAsync(avatarPath, cancellationToken).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
 
@@ -62,7 +87,16 @@ public sealed class ParametricAvatarRendererFactory : IAvatarRendererFactory
                 avatarPath, geometry.Face, geometry.EyesDetected ? "detected" : "estimated", geometry.LipLineY);
         }
 
-        return new ParametricAvatarRenderer(image, analysis, _motionSeed);
+        if (background.Mode == AvatarBackgroundMode.Keep)
+        {
+            return new ParametricAvatarRenderer(image, analysis, _motionSeed);
+        }
+
+        var face = analysis.Geometry.Face;
+        var faceBox = new FaceBox(
+            Math.Max(0, (int)face.X), Math.Max(0, (int)face.Y), Math.Min(image.Width, (int)Math.Ceiling(face.Right)), Math.Min(image.Height, (int)Math.Ceiling(face.Bottom)));
+        var matte = await Task.Run(() => _matting.GetMatte(image.Bgr, image.Sha256, faceBox, cancellationToken), cancellationToken).ConfigureAwait(false);
+        return new ParametricAvatarRenderer(image, analysis, _motionSeed, background, matte);
     }
 
     private void TrySave(string sha256, FaceGeometry geometry)

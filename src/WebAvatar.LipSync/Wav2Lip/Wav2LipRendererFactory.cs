@@ -60,6 +60,17 @@ public sealed class Wav2LipRendererFactory(
     public async Task<IAvatarRenderer> CreateAsync(string avatarPath, CancellationToken cancellationToken) =>
         await CreateRendererAsync(avatarPath, cancellationToken).ConfigureAwait(false);
 
+    public async Task<IAvatarRenderer> CreateAsync(string avatarPath, AvatarBackground background, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(background);
+        if (background.Mode != AvatarBackgroundMode.Keep)
+        {
+            throw new AvatarException("The wav2lip engine keeps the avatar's own background; choose the parametric engine to remove or replace it.");
+        }
+
+        return await CreateRendererAsync(avatarPath, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>As <see cref="CreateAsync"/>, typed.</summary>
     public async Task<Wav2LipRenderer> CreateRendererAsync(string avatarPath, CancellationToken cancellationToken)
     {

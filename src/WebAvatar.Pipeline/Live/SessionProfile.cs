@@ -8,6 +8,7 @@ namespace WebAvatar.Pipeline.Live;
 /// <param name="SystemPrompt">The persona's prompt; null keeps Llm:SystemPrompt.</param>
 /// <param name="Greeting">Said once when the first viewer connects; null says nothing.</param>
 /// <param name="LlmEndpoint">A persona's own OpenAI-compatible/Ollama endpoint; null uses the app's LLM.</param>
+/// <param name="Background">Whether the avatar's background is kept, removed or replaced; null keeps it.</param>
 public sealed record SessionProfile(
     string AvatarPath,
     string LipSyncEngine,
@@ -17,7 +18,8 @@ public sealed record SessionProfile(
     string? SystemPrompt = null,
     string? Greeting = null,
     string? LlmEndpoint = null,
-    string? LlmModel = null);
+    string? LlmModel = null,
+    WebAvatar.LipSync.AvatarBackground? Background = null);
 
 /// <summary>
 /// Turns a request into a profile: the named avatar (with its voice and persona), or the default one. Implemented by the app

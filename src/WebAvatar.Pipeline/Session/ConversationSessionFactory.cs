@@ -27,7 +27,7 @@ public sealed class ConversationSessionFactory(
             ? llm.Echo("echo mode requested for this session")
             : await llm.GetAsync(profile.LlmEndpoint, profile.LlmModel, cancellationToken).ConfigureAwait(false);
         var factory = SelectRenderer(profile.LipSyncEngine);
-        var renderer = await factory.CreateAsync(profile.AvatarPath, cancellationToken).ConfigureAwait(false);
+        var renderer = await factory.CreateAsync(profile.AvatarPath, profile.Background ?? AvatarBackground.Keep, cancellationToken).ConfigureAwait(false);
         var id = Guid.NewGuid().ToString("N")[..12];
         var llmSettings = llmOptions.Value;
         if (!string.IsNullOrWhiteSpace(profile.SystemPrompt))

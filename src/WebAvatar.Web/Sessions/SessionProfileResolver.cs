@@ -90,7 +90,8 @@ internal sealed class SessionProfileResolver(
             AppPaths.Resolve(avatar.Path),
             avatar.LipSyncEngineName,
             new TextToSpeechOptions { VoiceId = ttsOptions.Value.DefaultVoiceId },
-            AvatarName: Path.GetFileNameWithoutExtension(avatar.Path));
+            AvatarName: Path.GetFileNameWithoutExtension(avatar.Path),
+            Background: avatar.Background.ToBackground());
     }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;

@@ -11,4 +11,9 @@ public sealed class FlatRendererFactory : IAvatarRendererFactory
 
     public Task<IAvatarRenderer> CreateAsync(string avatarPath, CancellationToken cancellationToken) =>
         Task.FromResult<IAvatarRenderer>(new FlatAvatarRenderer());
+
+    public Task<IAvatarRenderer> CreateAsync(string avatarPath, AvatarBackground background, CancellationToken cancellationToken) =>
+        background.Mode == AvatarBackgroundMode.Keep
+            ? CreateAsync(avatarPath, cancellationToken)
+            : throw new AvatarException("The flat test renderer has no background to remove.");
 }
