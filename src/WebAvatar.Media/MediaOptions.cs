@@ -39,6 +39,13 @@ public sealed class MediaOptions : IValidatableObject
     [Range(8, 65_536)]
     public int SubscriberQueueCapacity { get; set; } = 256;
 
+    /// <summary>
+    /// The colour RTMP mirrors show where an avatar's background is removed (WebRTC pages get real transparency); key it in OBS
+    /// with a Chroma Key filter. Pick one that appears nowhere on the avatar.
+    /// </summary>
+    [RegularExpression("^#[0-9a-fA-F]{6}$", ErrorMessage = "RtmpChromaKeyColor must be a colour as #rrggbb.")]
+    public string RtmpChromaKeyColor { get; set; } = "#00FF00";
+
     [Range(0.1, 60.0)]
     public double RtmpReconnectMinSeconds { get; set; } = 1.0;
 

@@ -9,7 +9,9 @@ namespace WebAvatar.Transport.WebRtc;
 /// Called with each new peer; the session keeps it (it holds the session alive while fresh, and is closed when the session
 /// ends). The returned handle is disposed when the peer closes. Null attaches nothing.
 /// </param>
-public sealed record WebRtcSessionBinding(IEncodedMediaSource Media, IAudioInputSink? Microphone, Func<IMediaViewer, IDisposable>? Attach = null);
+/// <param name="VideoLayout">How the session's video frames are arranged; the answer tells the page (it composites transparency).</param>
+public sealed record WebRtcSessionBinding(
+    IEncodedMediaSource Media, IAudioInputSink? Microphone, Func<IMediaViewer, IDisposable>? Attach = null, VideoLayout VideoLayout = VideoLayout.Opaque);
 
 /// <summary>Implemented by the app: resolves a session id from the signalling URL.</summary>
 public interface IWebRtcSessionProvider

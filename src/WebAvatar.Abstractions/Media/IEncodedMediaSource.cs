@@ -25,6 +25,13 @@ public interface IEncodedMediaSource
     /// </param>
     IEncodedMediaSubscription Subscribe(IReadOnlyCollection<MediaCodec> codecs, int capacity = 256, bool inlineReader = false);
 
+    /// <summary>
+    /// As <see cref="Subscribe"/>, but for a viewer that cannot composite transparency (an RTMP/OBS feed): when the session's
+    /// frames carry an alpha channel (<see cref="VideoLayout.ColorAlphaSideBySide"/>) its video shows the avatar over a plain
+    /// chroma-key colour instead. Sources without transparency hand out their only picture.
+    /// </summary>
+    IEncodedMediaSubscription SubscribeChromaKeyed(IReadOnlyCollection<MediaCodec> codecs, int capacity = 256) => Subscribe(codecs, capacity);
+
     /// <summary>Asks the video encoder for a keyframe on its next frame (rate-limited by the implementation).</summary>
     void RequestKeyFrame(MediaCodec codec);
 }

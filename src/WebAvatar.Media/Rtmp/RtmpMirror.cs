@@ -195,7 +195,7 @@ public sealed class RtmpMirror : IAsyncDisposable
     /// <summary>One ffmpeg run. Returns true when the session ended (nothing more will come), false when the relay failed.</summary>
     private async Task<bool> RelayOnceAsync(CancellationToken stop)
     {
-        var subscription = _source.Subscribe(Codecs, _settings.QueueCapacity);
+        var subscription = _source.SubscribeChromaKeyed(Codecs, _settings.QueueCapacity);
         lock (_gate)
         {
             _subscription = subscription;

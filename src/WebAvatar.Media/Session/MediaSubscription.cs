@@ -17,8 +17,10 @@ internal sealed class MediaSubscription : IEncodedMediaSubscription
     private long _dropped;
     private int _disposed;
 
-    public MediaSubscription(IReadOnlyCollection<MediaCodec> codecs, int capacity, bool inlineReader, Action<MediaCodec> requestKeyFrame, Action<MediaSubscription> onDispose)
+    public MediaSubscription(
+        IReadOnlyCollection<MediaCodec> codecs, int capacity, bool inlineReader, Action<MediaCodec> requestKeyFrame, Action<MediaSubscription> onDispose, bool chromaKeyed = false)
     {
+        ChromaKeyed = chromaKeyed;
         _channel = Channel.CreateBounded<EncodedPacket>(new BoundedChannelOptions(capacity)
         {
             SingleWriter = true,
@@ -37,6 +39,9 @@ internal sealed class MediaSubscription : IEncodedMediaSubscription
     }
 
     public IReadOnlyList<MediaCodec> Codecs { get; }
+
+    /// <summary>Sees transparent frames over the chroma-key colour (see <see cref="IEncodedMediaSource.SubscribeChromaKeyed"/>).</summary>
+    public bool ChromaKeyed { get; }
 
     public ChannelReader<EncodedPacket> Packets => _channel.Reader;
 

@@ -18,8 +18,12 @@ public sealed record SessionEncoderSettings
     /// <summary>Forced keyframes are at least this far apart on the media clock; later requests wait, they are not lost.</summary>
     public TimeSpan MinKeyFrameRequestInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>What shows through a removed background on chroma-keyed feeds (RTMP).</summary>
+    public (byte R, byte G, byte B) ChromaKeyColor { get; init; } = (0, 255, 0);
+
     public static SessionEncoderSettings From(MediaOptions options) => new()
     {
+        ChromaKeyColor = AvatarBackgroundColor(options.RtmpChromaKeyColor),
         VideoBitrateKbps = options.VideoBitrateKbps,
         KeyFrameIntervalSeconds = options.KeyFrameIntervalSeconds,
         EncoderThreads = options.EncoderThreads,
@@ -28,4 +32,7 @@ public sealed record SessionEncoderSettings
         OpusBitrateKbps = options.OpusBitrateKbps,
         MinKeyFrameRequestInterval = TimeSpan.FromMilliseconds(options.MinKeyFrameRequestIntervalMs),
     };
+
+    private static (byte R, byte G, byte B) AvatarBackgroundColor(string hex) =>
+        WebAvatar.LipSync.AvatarBackground.TryParseColor(hex, out var color) ? color : throw new ArgumentException($"'{hex}' is not a colour: use #rrggbb.", nameof(hex));
 }

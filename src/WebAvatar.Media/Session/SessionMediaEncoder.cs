@@ -20,6 +20,7 @@ public sealed class SessionMediaEncoder : IEncodedMediaSource, IAvFrameSink, IDi
     private readonly ILogger _logger;
     private readonly VideoTrack _h264;
     private readonly VideoTrack _vp8;
+    private readonly VideoTrack _h264Keyed;
     private readonly AudioTrack _audio;
     private readonly List<EncodedPacket> _packets = new(8);
     private MediaSubscription[] _subscribers = [];
@@ -35,6 +36,7 @@ public sealed class SessionMediaEncoder : IEncodedMediaSource, IAvFrameSink, IDi
         _logger = logger ?? NullLogger<SessionMediaEncoder>.Instance;
         _h264 = new VideoTrack(MediaCodec.H264, Settings);
         _vp8 = new VideoTrack(MediaCodec.Vp8, Settings);
+        _h264Keyed = new VideoTrack(MediaCodec.H264, Settings);
         _audio = new AudioTrack(Settings);
         ClockOrigin = _time.GetUtcNow();
     }
@@ -71,7 +73,22 @@ public sealed class SessionMediaEncoder : IEncodedMediaSource, IAvFrameSink, IDi
         _ => 0,
     };
 
-    public IEncodedMediaSubscription Subscribe(IReadOnlyCollection<MediaCodec> codecs, int capacity = 256, bool inlineReader = false)
+    public IEncodedMediaSubscription Subscribe(IReadOnlyCollection<MediaCodec> codecs, int capacity = 256, bool inlineReader = false) =>
+        Add(codecs, capacity, inlineReader, chromaKeyed: false);
+
+    /// <summary>Chroma-keyed feeds are H.264 (what RTMP carries); the keyed picture is encoded only while transparent frames arrive.</summary>
+    public IEncodedMediaSubscription SubscribeChromaKeyed(IReadOnlyCollection<MediaCodec> codecs, int capacity = 256)
+    {
+        ArgumentNullException.ThrowIfNull(codecs);
+        if (codecs.Contains(MediaCodec.Vp8))
+        {
+            throw new ArgumentException("Chroma-keyed feeds are H.264 only.", nameof(codecs));
+        }
+
+        return Add(codecs, capacity, inlineReader: false, chromaKeyed: true);
+    }
+
+    private IEncodedMediaSubscription Add(IReadOnlyCollection<MediaCodec> codecs, int capacity, bool inlineReader, bool chromaKeyed)
     {
         ArgumentNullException.ThrowIfNull(codecs);
         if (codecs.Count == 0)
@@ -84,7 +101,9 @@ public sealed class SessionMediaEncoder : IEncodedMediaSource, IAvFrameSink, IDi
             throw new ArgumentOutOfRangeException(nameof(capacity), capacity, $"Queue capacity must be {MinCapacity}..{MaxCapacity} packets.");
         }
 
-        var subscription = new MediaSubscription(codecs, capacity, inlineReader, RequestKeyFrame, Unsubscribe);
+        var subscription = chromaKeyed
+            ? new MediaSubscription(codecs, capacity, inlineReader, RequestKeyedKeyFrame, Unsubscribe, chromaKeyed: true)
+            : new MediaSubscription(codecs, capacity, inlineReader, RequestKeyFrame, Unsubscribe);
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
@@ -93,7 +112,14 @@ public sealed class SessionMediaEncoder : IEncodedMediaSource, IAvFrameSink, IDi
 
         foreach (var codec in subscription.Codecs.Where(c => c.IsVideo()))
         {
-            RequestKeyFrame(codec); // a new viewer can only start decoding at a keyframe
+            if (chromaKeyed)
+            {
+                RequestKeyedKeyFrame(codec); // a new viewer can only start decoding at a keyframe
+            }
+            else
+            {
+                RequestKeyFrame(codec);
+            }
         }
 
         _logger.LogDebug("Session {Session}: subscriber for {Codecs} (capacity {Capacity})", SessionId, string.Join(",", subscription.Codecs), capacity);
@@ -109,6 +135,16 @@ public sealed class SessionMediaEncoder : IEncodedMediaSource, IAvFrameSink, IDi
         else if (codec == MediaCodec.Vp8)
         {
             _vp8.RequestKeyFrame();
+        }
+    }
+
+    // Opaque frames reach chroma-keyed viewers through the main track, so they need its keyframes too.
+    private void RequestKeyedKeyFrame(MediaCodec codec)
+    {
+        RequestKeyFrame(codec);
+        if (codec == MediaCodec.H264)
+        {
+            _h264Keyed.RequestKeyFrame();
         }
     }
 
@@ -151,6 +187,7 @@ public sealed class SessionMediaEncoder : IEncodedMediaSource, IAvFrameSink, IDi
             _subscribers = [];
             _h264.Dispose();
             _vp8.Dispose();
+            _h264Keyed.Dispose();
             _audio.Dispose();
         }
 
@@ -173,10 +210,19 @@ public sealed class SessionMediaEncoder : IEncodedMediaSource, IAvFrameSink, IDi
         VideoSize = (frame.Video.Width, frame.Video.Height);
         FramesWritten++;
         var subscribers = _subscribers;
-        bool wantH264 = false, wantVp8 = false, wantOpus = false, wantAac = false;
+        bool transparent = frame.Video.Layout == VideoLayout.ColorAlphaSideBySide;
+        bool wantH264 = false, wantVp8 = false, wantOpus = false, wantAac = false, wantKeyed = false;
         foreach (var s in subscribers)
         {
-            wantH264 |= s.Wants(MediaCodec.H264);
+            if (transparent && s.ChromaKeyed)
+            {
+                wantKeyed |= s.Wants(MediaCodec.H264);
+            }
+            else
+            {
+                wantH264 |= s.Wants(MediaCodec.H264);
+            }
+
             wantVp8 |= s.Wants(MediaCodec.Vp8);
             wantOpus |= s.Wants(MediaCodec.Opus);
             wantAac |= s.Wants(MediaCodec.Aac);
@@ -186,20 +232,49 @@ public sealed class SessionMediaEncoder : IEncodedMediaSource, IAvFrameSink, IDi
         // which keeps that time and its jitter out of the browser's audio jitter buffer.
         _packets.Clear();
         _audio.Encode(frame, wantOpus, wantAac, _packets);
-        Publish(subscribers);
+        Publish(subscribers, Audience.Everyone);
         _packets.Clear();
         _h264.Encode(frame, wantH264, _packets);
         _vp8.Encode(frame, wantVp8, _packets);
-        Publish(subscribers);
+        Publish(subscribers, transparent ? Audience.AsRendered : Audience.Everyone);
+        if (transparent || wantKeyed)
+        {
+            _packets.Clear();
+            EncodeKeyed(frame, wantKeyed && transparent);
+            Publish(subscribers, Audience.ChromaKeyed);
+        }
     }
 
-    private void Publish(MediaSubscription[] subscribers)
+    private void EncodeKeyed(AvFrame frame, bool wanted)
+    {
+        if (!wanted)
+        {
+            _h264Keyed.Encode(frame, wanted: false, _packets);
+            return;
+        }
+
+        using var keyed = new VideoFrame(frame.Video.Width / 2, frame.Video.Height);
+        SideBySideAlpha.OverColor(frame.Video, Settings.ChromaKeyColor, keyed);
+        _h264Keyed.Encode(keyed, frame.Index, frame.PtsMicroseconds, wanted: true, _packets);
+    }
+
+    private enum Audience
+    {
+        Everyone,
+        AsRendered,
+        ChromaKeyed,
+    }
+
+    private void Publish(MediaSubscription[] subscribers, Audience audience)
     {
         foreach (var packet in _packets)
         {
             foreach (var s in subscribers)
             {
-                s.Offer(packet);
+                if (audience == Audience.Everyone || s.ChromaKeyed == (audience == Audience.ChromaKeyed))
+                {
+                    s.Offer(packet);
+                }
             }
         }
     }

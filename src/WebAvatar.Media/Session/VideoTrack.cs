@@ -23,7 +23,10 @@ internal sealed class VideoTrack(MediaCodec codec, SessionEncoderSettings settin
     /// <summary>Thread-safe; takes effect on a coming frame.</summary>
     public void RequestKeyFrame() => Volatile.Write(ref _keyFrameRequested, 1);
 
-    public void Encode(AvFrame frame, bool wanted, List<EncodedPacket> output)
+    public void Encode(AvFrame frame, bool wanted, List<EncodedPacket> output) => Encode(frame.Video, frame.Index, frame.PtsMicroseconds, wanted, output);
+
+    /// <summary>Encodes <paramref name="video"/> as slot <paramref name="index"/> at <paramref name="pts"/> (µs).</summary>
+    public void Encode(VideoFrame video, long index, long pts, bool wanted, List<EncodedPacket> output)
     {
         if (!wanted)
         {
@@ -37,7 +40,6 @@ internal sealed class VideoTrack(MediaCodec codec, SessionEncoderSettings settin
             RequestKeyFrame(); // after a pause nobody holds a usable reference picture
         }
 
-        var video = frame.Video;
         if (_encoder is null || _encoder.Settings.Width != video.Width || _encoder.Settings.Height != video.Height)
         {
             _encoder?.Dispose();
@@ -53,7 +55,6 @@ internal sealed class VideoTrack(MediaCodec codec, SessionEncoderSettings settin
                 settings.H264Preset));
         }
 
-        long pts = frame.PtsMicroseconds;
         bool force = false;
         if (Volatile.Read(ref _keyFrameRequested) == 1
             && (_lastForcedPts is null || pts - _lastForcedPts.Value >= (long)settings.MinKeyFrameRequestInterval.TotalMicroseconds))
@@ -64,7 +65,7 @@ internal sealed class VideoTrack(MediaCodec codec, SessionEncoderSettings settin
             ForcedKeyFrames++;
         }
 
-        _encoder.Encode(video, frame.Index, force, output);
+        _encoder.Encode(video, index, force, output);
         FramesEncoded++;
     }
 

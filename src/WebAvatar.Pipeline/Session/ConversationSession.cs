@@ -90,6 +90,9 @@ public sealed partial class ConversationSession : IAsyncDisposable
 
     public int Width => _renderer.Width;
 
+    /// <summary>How the avatar's frames are arranged (side by side with opacity when its background is removed).</summary>
+    public VideoLayout VideoLayout => _renderer.Layout;
+
     public int Height => _renderer.Height;
 
     public ConversationState State => _lifecycle.State;

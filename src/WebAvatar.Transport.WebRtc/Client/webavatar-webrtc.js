@@ -1,8 +1,11 @@
 // WebAvatar WebRTC client: receives the avatar's video+audio and sends the microphone.
 // Classic script; exposes window.WebAvatarWebRtc.connect(options) -> controller.
 //   options: { sessionId, videoElement, mic = true, baseUrl = '/api/webrtc', preferVideoCodec = null ('H264'|'VP8'),
-//              iceServers = [], reconnect = true, maxBackoffMs = 10000, onStateChange(state, detail) }
-//   controller: { state, peerUrl, pc, setMicEnabled(bool), micEnabled, getStats() -> summary, close() }
+//              iceServers = [], reconnect = true, maxBackoffMs = 10000, onStateChange(state, detail), composite = true }
+//   controller: { state, peerUrl, pc, videoLayout, canvas, setMicEnabled(bool), micEnabled, getStats() -> summary, close() }
+// When the server says the video carries transparency (answer header X-WebAvatar-Video-Layout: color-alpha-side-by-side:
+// premultiplied colour on the left half, opacity as grey on the right) and `composite` is on, a WebGL canvas takes the video
+// element's place and shows the avatar on a truly transparent background; the video element keeps playing the sound.
 (function () {
   'use strict';
 
@@ -67,13 +70,92 @@
     return out;
   }
 
+  const vertexShader = 'attribute vec2 p; varying vec2 uv;' +
+    'void main() { uv = vec2((p.x + 1.0) * 0.5, (1.0 - p.y) * 0.5); gl_Position = vec4(p, 0.0, 1.0); }';
+  // Colour and opacity are sampled at the same picture position; the clamp keeps the filter off the seam between the halves.
+  const fragmentShader = 'precision mediump float; uniform sampler2D frame; uniform float halfTexel; varying vec2 uv;' +
+    'void main() { float x = clamp(uv.x * 0.5, halfTexel, 0.5 - halfTexel);' +
+    ' float a = texture2D(frame, vec2(x + 0.5, uv.y)).g;' +
+    ' vec3 c = min(texture2D(frame, vec2(x, uv.y)).rgb, vec3(a));' +
+    ' gl_FragColor = vec4(c, a); }';
+
+  function compile(gl, type, source) {
+    const shader = gl.createShader(type);
+    gl.shaderSource(shader, source);
+    gl.compileShader(shader);
+    if (!gl.getShaderParameter(shader, gl.COMPILE_STATUS)) throw new Error('shader: ' + gl.getShaderInfoLog(shader));
+    return shader;
+  }
+
+  // Draws each decoded frame of a side-by-side video into a premultiplied-alpha WebGL canvas placed where the video was.
+  function alphaCompositor(video) {
+    const canvas = document.createElement('canvas');
+    canvas.className = video.className + ' webavatar-alpha';
+    canvas.style.cssText = video.style.cssText;
+    canvas.setAttribute('aria-label', video.getAttribute('aria-label') || 'avatar');
+    const gl = canvas.getContext('webgl', { alpha: true, premultipliedAlpha: true, preserveDrawingBuffer: true, antialias: false });
+    if (!gl) return null;
+    const program = gl.createProgram();
+    gl.attachShader(program, compile(gl, gl.VERTEX_SHADER, vertexShader));
+    gl.attachShader(program, compile(gl, gl.FRAGMENT_SHADER, fragmentShader));
+    gl.linkProgram(program);
+    gl.useProgram(program);
+    gl.bindBuffer(gl.ARRAY_BUFFER, gl.createBuffer());
+    gl.bufferData(gl.ARRAY_BUFFER, new Float32Array([-1, -1, 1, -1, -1, 1, 1, 1]), gl.STATIC_DRAW);
+    const position = gl.getAttribLocation(program, 'p');
+    gl.enableVertexAttribArray(position);
+    gl.vertexAttribPointer(position, 2, gl.FLOAT, false, 0, 0);
+    gl.bindTexture(gl.TEXTURE_2D, gl.createTexture());
+    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.LINEAR);
+    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.LINEAR);
+    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
+    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
+    const halfTexel = gl.getUniformLocation(program, 'halfTexel');
+    gl.clearColor(0, 0, 0, 0);
+    gl.clear(gl.COLOR_BUFFER_BIT);
+
+    const hidden = { position: video.style.position, opacity: video.style.opacity, width: video.style.width, height: video.style.height, pointerEvents: video.style.pointerEvents };
+    video.parentNode.insertBefore(canvas, video.nextSibling);
+    // Still in the page (a hidden video may stop decoding), but invisible: its sound still plays.
+    Object.assign(video.style, { position: 'absolute', opacity: '0', width: '2px', height: '2px', pointerEvents: 'none' });
+
+    let stopped = false, frames = 0;
+    function draw() {
+      if (stopped) return;
+      if (video.videoWidth > 1 && video.readyState >= 2) {
+        const width = video.videoWidth >> 1, height = video.videoHeight;
+        if (canvas.width !== width || canvas.height !== height) { canvas.width = width; canvas.height = height; gl.viewport(0, 0, width, height); }
+        gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA, gl.RGBA, gl.UNSIGNED_BYTE, video);
+        gl.uniform1f(halfTexel, 0.5 / video.videoWidth);
+        gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
+        frames++;
+      }
+      schedule();
+    }
+    function schedule() {
+      if (video.requestVideoFrameCallback) video.requestVideoFrameCallback(draw); else requestAnimationFrame(draw);
+    }
+    schedule();
+    return {
+      canvas,
+      get frames() { return frames; },
+      stop() {
+        stopped = true;
+        canvas.remove();
+        Object.assign(video.style, hidden);
+      },
+    };
+  }
+
   function connect(options) {
     const opts = Object.assign({ mic: true, baseUrl: '/api/webrtc', preferVideoCodec: null, iceServers: [],
-      reconnect: true, maxBackoffMs: 10000, onStateChange: null }, options || {});
+      reconnect: true, maxBackoffMs: 10000, onStateChange: null, composite: true }, options || {});
     if (!opts.sessionId) throw new Error('WebAvatarWebRtc.connect: sessionId is required');
 
     const controller = {
       state: 'new', pc: null, peerUrl: null, micEnabled: !!opts.mic, closed: false, attempts: 0, lastError: null,
+      videoLayout: 'opaque', compositor: null,
+      get canvas() { return controller.compositor ? controller.compositor.canvas : null; },
       setMicEnabled(enabled) {
         controller.micEnabled = !!enabled;
         if (micStream) micStream.getAudioTracks().forEach((t) => { t.enabled = controller.micEnabled; });
@@ -81,6 +163,7 @@
       async getStats() { return controller.pc ? summarizeStats(controller.pc) : null; },
       async close() {
         controller.closed = true;
+        if (controller.compositor) { controller.compositor.stop(); controller.compositor = null; }
         await teardown();
         if (micStream) { micStream.getTracks().forEach((t) => t.stop()); micStream = null; }
         setState('closed');
@@ -141,6 +224,11 @@
       }
       // Against the offer's own URL: a page on another site (the web widget) talks to this server, not to its own.
       controller.peerUrl = new URL(response.headers.get('Location'), response.url).toString();
+      controller.videoLayout = response.headers.get('X-WebAvatar-Video-Layout') || 'opaque';
+      if (controller.videoLayout === 'color-alpha-side-by-side' && opts.composite && opts.videoElement && !controller.compositor) {
+        controller.compositor = alphaCompositor(opts.videoElement);
+        if (!controller.compositor) console.warn('WebAvatar: no WebGL here, the avatar shows colour and opacity side by side');
+      }
       await pc.setRemoteDescription({ type: 'answer', sdp: body });
       // The server ends a peer with DTLS close_notify; ICE alone would take ~5 s to notice.
       const dtls = pc.getTransceivers()[0].receiver.transport;

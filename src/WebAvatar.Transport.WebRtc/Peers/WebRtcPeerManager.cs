@@ -1,3 +1,4 @@
+using WebAvatar.Media;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -8,7 +9,7 @@ using WebAvatar.Transport.WebRtc.Sdp;
 namespace WebAvatar.Transport.WebRtc.Peers;
 
 /// <summary>The answer to an accepted offer.</summary>
-public sealed record WebRtcPeerAnswer(WebRtcPeer Peer, string AnswerSdp);
+public sealed record WebRtcPeerAnswer(WebRtcPeer Peer, string AnswerSdp, VideoLayout VideoLayout = VideoLayout.Opaque);
 
 /// <summary>Thrown when the server already serves <see cref="WebRtcOptions.MaxPeers"/> peers.</summary>
 public sealed class WebRtcCapacityException(string message) : Exception(message);
@@ -83,7 +84,7 @@ public sealed class WebRtcPeerManager : IDisposable
         _transport.Register(peer);
         peer.Start();
         _logger.LogInformation("Peer {Peer} created for session {Session} (video {Codec})", peer.Id, sessionId, peer.VideoCodec);
-        return new WebRtcPeerAnswer(peer, answer);
+        return new WebRtcPeerAnswer(peer, answer, binding.VideoLayout);
     }
 
     public WebRtcPeer? Find(string sessionId, string peerId) =>

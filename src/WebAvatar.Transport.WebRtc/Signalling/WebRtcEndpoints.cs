@@ -1,3 +1,4 @@
+using WebAvatar.Media;
 using System.Reflection;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
@@ -61,7 +62,7 @@ public static class WebRtcEndpoints
             }
 
             string location = $"{request.PathBase}{request.Path.Value!.TrimEnd('/')}/{created.Peer.Id}";
-            return new SdpAnswerResult(created.AnswerSdp, location);
+            return new SdpAnswerResult(created.AnswerSdp, location, created.VideoLayout);
         }
         catch (SdpException e)
         {
@@ -101,7 +102,12 @@ public static class WebRtcEndpoints
         return Results.Stream(stream, "text/javascript; charset=utf-8");
     }
 
-    private sealed class SdpAnswerResult(string answer, string location) : IResult
+    /// <summary>Response header naming the video layout ("color-alpha-side-by-side" when frames carry transparency; absent when opaque).</summary>
+    public const string VideoLayoutHeader = "X-WebAvatar-Video-Layout";
+
+    public const string ColorAlphaSideBySide = "color-alpha-side-by-side";
+
+    private sealed class SdpAnswerResult(string answer, string location, VideoLayout layout) : IResult
     {
         public Task ExecuteAsync(HttpContext httpContext)
         {
@@ -110,6 +116,11 @@ public static class WebRtcEndpoints
             response.ContentType = SdpContentType;
             response.Headers.Location = location;
             response.Headers.CacheControl = "no-store";
+            if (layout == VideoLayout.ColorAlphaSideBySide)
+            {
+                response.Headers[VideoLayoutHeader] = ColorAlphaSideBySide;
+            }
+
             return response.WriteAsync(answer, httpContext.RequestAborted);
         }
     }

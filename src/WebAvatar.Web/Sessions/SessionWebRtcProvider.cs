@@ -11,6 +11,6 @@ internal sealed class SessionWebRtcProvider(SessionRegistry sessions) : IWebRtcS
         var session = sessions.Find(sessionId);
         return ValueTask.FromResult(session is null || session.IsClosed
             ? null
-            : new WebRtcSessionBinding(session.Media, session.Microphone, session.AttachViewer));
+            : new WebRtcSessionBinding(session.Media, session.Microphone, session.AttachViewer, session.Conversation.VideoLayout));
     }
 }

@@ -22,7 +22,7 @@
       border-radius: 14px; box-shadow: 0 6px 28px rgba(0,0,0,.28); overflow: hidden; display: flex; flex-direction: column; }
     header { padding: 8px 12px; background: #283593; color: #fff; font-weight: 600; }
     .stage { position: relative; aspect-ratio: 1 / 1; background: #222; }
-    video { width: 100%; height: 100%; object-fit: cover; display: block; }
+    video, canvas { width: 100%; height: 100%; object-fit: cover; display: block; }
     .start { position: absolute; left: 50%; bottom: 14%; transform: translateX(-50%); min-height: 48px; padding: 10px 22px;
       font-family: inherit; font-size: 17px; font-weight: 600; line-height: 1; color: #fff; background: #3949ab; border: 3px solid #fff; border-radius: 24px;
       box-shadow: 0 2px 10px rgba(0,0,0,.5); cursor: pointer; }
@@ -151,7 +151,7 @@
       if (mode) body.mode = mode;
       const session = await api('POST', '/api/v1/sessions', body);
       sessionId = session.id;
-      video.poster = base + '/api/sessions/' + encodeURIComponent(sessionId) + '/still.jpg';
+      video.poster = base + '/api/sessions/' + encodeURIComponent(sessionId) + (session.videoLayout === 'color-alpha-side-by-side' ? '/still.png' : '/still.jpg');
       events = new AbortController();
       follow(events.signal).catch(() => {});
       await loadClient();

@@ -1,3 +1,5 @@
+using WebAvatar.Media;
+using WebAvatar.Transport.WebRtc.Signalling;
 using WebAvatar.Conversation;
 using WebAvatar.Pipeline.Live;
 using WebAvatar.Sessions;
@@ -48,8 +50,13 @@ public sealed record SessionView(
     IReadOnlyList<MirrorView> Mirrors,
     DateTimeOffset CreatedAt,
     DateTimeOffset? LeaseExpiresAt,
-    SessionLinks Links)
+    SessionLinks Links,
+    string VideoLayout)
 {
+    /// <summary>"opaque", or "color-alpha-side-by-side" when the avatar's background is removed (see the WHEP answer's header).</summary>
+    public static string LayoutName(VideoLayout layout) =>
+        layout == WebAvatar.Media.VideoLayout.ColorAlphaSideBySide ? WebRtcEndpoints.ColorAlphaSideBySide : "opaque";
+
     public static SessionView From(LiveSession session, DateTimeOffset? leaseExpiresAt)
     {
         var s = session.Snapshot();
@@ -57,7 +64,7 @@ public sealed record SessionView(
             .Select(m => new MirrorView(m.Id, m.TargetUrl, m.State.ToString().ToLowerInvariant(), Math.Round(m.BitrateKbps, 1), m.SentFrames, m.LastError))
             .ToList();
         return new SessionView(s.Id, s.Kind, s.Mode, s.State, s.AvatarId, s.AvatarName, s.Renderer, s.Llm, s.FramesPerSecond, s.Viewers,
-            s.Holders, mirrors, s.CreatedAt, leaseExpiresAt, SessionLinks.For(s.Id));
+            s.Holders, mirrors, s.CreatedAt, leaseExpiresAt, SessionLinks.For(s.Id), LayoutName(session.Conversation.VideoLayout));
     }
 }
 

@@ -42,7 +42,7 @@ internal sealed class WidgetCorsMiddleware(RequestDelegate next)
             return;
         }
 
-        headers.AccessControlExposeHeaders = "Location";
+        headers.AccessControlExposeHeaders = "Location, " + WebAvatar.Transport.WebRtc.Signalling.WebRtcEndpoints.VideoLayoutHeader;
         var (allowed, keyed) = await IsAllowedAsync(context, origin, keys, sessions);
         if (!allowed && keyed)
         {
