@@ -7,7 +7,7 @@ namespace WebAvatar.Data;
 /// <summary>Section "Data": where the SQLite database and the uploaded files live.</summary>
 public sealed class DataOptions
 {
-    public const string Section = "Data";
+    public const string SectionName = "Data";
 
     /// <summary>SQLite connection string; a relative Data Source is resolved against the install root (AppPaths).</summary>
     [Required]

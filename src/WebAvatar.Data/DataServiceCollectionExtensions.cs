@@ -10,7 +10,7 @@ public static class DataServiceCollectionExtensions
     /// <summary>SQLite store (section "Data"): a pooled <see cref="IDbContextFactory{WebAvatarDbContext}"/> for short units of work.</summary>
     public static IServiceCollection AddWebAvatarData(this IServiceCollection services)
     {
-        services.AddOptions<DataOptions>().BindConfiguration(DataOptions.Section).ValidateOnStart();
+        services.AddOptions<DataOptions>().BindConfiguration(DataOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DataOptions>, DataOptionsValidator>());
         services.AddPooledDbContextFactory<WebAvatarDbContext>((provider, db) =>
             db.UseSqlite(provider.GetRequiredService<IOptions<DataOptions>>().Value.ResolveConnectionString()));

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -11,10 +10,9 @@ public sealed class OptionsValidationTests
     [InlineData("Media:RtmpReconnectMinSeconds", "50", "RtmpReconnectMaxSeconds")]
     public async Task A_bad_setting_fails_at_start_naming_it(string key, string value, string named)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [key] = value }).Build();
-        using var provider = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddMedia().BuildServiceProvider();
+        using var provider = StartupValidation.ServicesWithSetting(key, value).AddMedia().BuildServiceProvider();
 
-        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => provider.GetRequiredService<IAsyncStartupValidator>().ValidateAsync(CancellationToken.None));
-        Assert.Contains(named[(named.LastIndexOf('.') + 1)..] + ": ", error.Message); // the generated validators name the property
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => StartupValidation.RunAsync(provider, CancellationToken.None));
+        Assert.Contains(StartupValidation.PropertyNamed(named), error.Message);
     }
 }

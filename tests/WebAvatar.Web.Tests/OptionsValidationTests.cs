@@ -16,10 +16,10 @@ public sealed class OptionsValidationTests
     {
         var builder = WebApplication.CreateBuilder();
         builder.AddWebAvatar();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { [key] = value });
+        builder.Configuration.AddInMemoryCollection(StartupValidation.OneSetting(key, value));
         await using var app = builder.Build();
 
-        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.Services.GetRequiredService<IAsyncStartupValidator>().ValidateAsync(CancellationToken.None));
-        Assert.Contains(named[(named.LastIndexOf('.') + 1)..] + ": ", error.Message); // the generated validators name the property
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => StartupValidation.RunAsync(app.Services, CancellationToken.None));
+        Assert.Contains(StartupValidation.PropertyNamed(named), error.Message);
     }
 }

@@ -14,7 +14,7 @@ public enum FaceDetectorKind
 /// <summary>Which face detector the app uses (configuration section "FaceDetection", validated at start).</summary>
 public sealed class FaceDetectionOptions : IValidatableObject
 {
-    public const string Section = "FaceDetection";
+    public const string SectionName = "FaceDetection";
 
     public FaceDetectorKind Detector { get; set; } = FaceDetectorKind.Auto;
 

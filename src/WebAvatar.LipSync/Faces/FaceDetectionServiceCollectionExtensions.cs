@@ -20,7 +20,7 @@ public static class FaceDetectionServiceCollectionExtensions
         }
 
         services.AddOptions<FaceDetectionOptions>()
-            .BindConfiguration(FaceDetectionOptions.Section)
+            .BindConfiguration(FaceDetectionOptions.SectionName)
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FaceDetectionOptions>, FaceDetectionOptionsValidator>());
         services.TryAddSingleton(sp => Create(

@@ -6,7 +6,7 @@ namespace WebAvatar.LipSync.Preprocessing;
 /// <summary>Avatar video preprocessing (configuration section "Wav2Lip:Preprocessing"); the face detector is the app's one (section "FaceDetection").</summary>
 public sealed class AvatarPreprocessingOptions
 {
-    public const string Section = "Wav2Lip:Preprocessing";
+    public const string SectionName = "Wav2Lip:Preprocessing";
 
     /// <summary>Where preprocessed avatars are cached (one sub-folder per source file content and settings).</summary>
     [Required]

@@ -6,7 +6,7 @@ namespace WebAvatar.LipSync.Wav2Lip;
 /// <summary>Wav2Lip engine settings (configuration section "Wav2Lip").</summary>
 public sealed class Wav2LipOptions
 {
-    public const string Section = "Wav2Lip";
+    public const string SectionName = "Wav2Lip";
 
     /// <summary>Model file or glob (wildcards in the file name only), resolved with AppPaths; the first match by name is used.</summary>
     [Required]

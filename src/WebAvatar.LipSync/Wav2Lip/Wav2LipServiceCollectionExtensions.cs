@@ -17,9 +17,9 @@ public static class Wav2LipServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddWav2Lip(this IServiceCollection services)
     {
-        services.AddOptions<Wav2LipOptions>().BindConfiguration(Wav2LipOptions.Section).ValidateOnStart();
+        services.AddOptions<Wav2LipOptions>().BindConfiguration(Wav2LipOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Wav2LipOptions>, Wav2LipOptionsValidator>());
-        services.AddOptions<AvatarPreprocessingOptions>().BindConfiguration(AvatarPreprocessingOptions.Section).ValidateOnStart();
+        services.AddOptions<AvatarPreprocessingOptions>().BindConfiguration(AvatarPreprocessingOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AvatarPreprocessingOptions>, AvatarPreprocessingOptionsValidator>());
         services.AddFaceDetection().AddFfmpeg();
         services.TryAddSingleton<AvatarPreprocessor>();

@@ -6,7 +6,7 @@ namespace WebAvatar.Pipeline.Live;
 /// <summary>Admission and lifetime of live sessions (section "Sessions").</summary>
 public sealed class SessionOptions
 {
-    public const string Section = "Sessions";
+    public const string SectionName = "Sessions";
 
     /// <summary>
     /// Concurrent live sessions this machine serves; the next one is refused with a clear message. 0 (the default) =

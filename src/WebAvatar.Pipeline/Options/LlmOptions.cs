@@ -20,7 +20,7 @@ public enum LlmProvider
 
 public sealed class LlmOptions : IValidatableObject
 {
-    public const string Section = "Llm";
+    public const string SectionName = "Llm";
 
     public LlmProvider Provider { get; set; } = LlmProvider.None;
 

@@ -5,7 +5,7 @@ namespace WebAvatar.Pipeline.Options;
 
 public sealed class PipelineOptions
 {
-    public const string Section = "Pipeline";
+    public const string SectionName = "Pipeline";
 
     /// <summary>Smallest segment handed to TTS (characters); shorter clauses wait for more text.</summary>
     [Range(1, 200)]

@@ -19,11 +19,11 @@ public static class AdminExtensions
     public static WebApplicationBuilder AddAdmin(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section).ValidateOnStart();
+        services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AdminOptions>, AdminOptionsValidator>());
         services.AddWebAvatarData();
         // Sign-in cookies stay valid across restarts and machines sharing the data folder.
-        var dataFolder = AppPaths.Resolve(builder.Configuration[$"{DataOptions.Section}:{nameof(DataOptions.Folder)}"] ?? new DataOptions().Folder);
+        var dataFolder = AppPaths.Resolve(builder.Configuration[$"{DataOptions.SectionName}:{nameof(DataOptions.Folder)}"] ?? new DataOptions().Folder);
         services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataFolder, "keys"))).SetApplicationName("WebAvatar");
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Warning);
         services.AddIdentityCore<Data.Entities.AdminUser>();

@@ -6,7 +6,7 @@ namespace WebAvatar.Web.Admin;
 /// <summary>Section "Admin": upload limits and sign-in protection for the dashboard.</summary>
 public sealed class AdminOptions
 {
-    public const string Section = "Admin";
+    public const string SectionName = "Admin";
 
     public const string Role = "Admin";
 

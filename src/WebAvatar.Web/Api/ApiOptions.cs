@@ -6,7 +6,7 @@ namespace WebAvatar.Web.Api;
 /// <summary>Section "Api": limits of the public API (/api/v1).</summary>
 public sealed class ApiOptions
 {
-    public const string Section = "Api";
+    public const string SectionName = "Api";
 
     /// <summary>Sustained requests a minute per API key (per client address for calls without one); bursts up to the same number.</summary>
     [Range(1, 100_000)]

@@ -15,7 +15,7 @@ public static class MetricsEndpoints
 {
     public static IServiceCollection AddServerMetrics(this IServiceCollection services)
     {
-        services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.Section).ValidateOnStart();
+        services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.SectionName).ValidateOnStart();
         return services;
     }
 

@@ -23,7 +23,7 @@ public static class TelemetryExtensions
     public static WebApplicationBuilder AddWebAvatarTelemetry(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.Section).ValidateOnStart();
+        services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TelemetryOptions>, TelemetryOptionsValidator>());
         services.AddSingleton<WebRtcTelemetry>();
         services.AddHostedService<TelemetryStartup>();
@@ -36,7 +36,7 @@ public static class TelemetryExtensions
 
         // Decided from the raw settings because the provider is built before options exist; the endpoint itself is read
         // from the validated options, so a bad URL stops the start with the setting's name.
-        var settings = builder.Configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new TelemetryOptions();
+        var settings = builder.Configuration.GetSection(TelemetryOptions.SectionName).Get<TelemetryOptions>() ?? new TelemetryOptions();
         if (settings.ExportsTraces)
         {
             otel.WithTracing(tracing => tracing

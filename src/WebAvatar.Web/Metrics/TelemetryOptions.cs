@@ -29,7 +29,7 @@ public enum OtlpProtocol
 /// <summary>Section "Telemetry": the Prometheus endpoint and the optional OTLP trace exporter.</summary>
 public sealed class TelemetryOptions : IValidatableObject
 {
-    public const string Section = "Telemetry";
+    public const string SectionName = "Telemetry";
 
     /// <summary>Serves the metrics in Prometheus text format at <see cref="PrometheusPath"/>.</summary>
     public bool PrometheusEnabled { get; set; } = true;

@@ -61,7 +61,7 @@ public static class SessionApiEndpoints
         ApiJson.Problem(StatusCodes.Status404NotFound, "Unknown session", $"There is no live session '{id}' for this API key.");
 
     private static string KeyOf(ClaimsPrincipal user) =>
-        "key:" + (user.FindFirstValue(ApiKeyClaims.KeyId) ?? throw new InvalidOperationException("An API route ran without an API key."));
+        SessionOwner.ForApiKey(ApiKeyClaims.GetKeyId(user) ?? throw new InvalidOperationException("An API route ran without an API key."));
 
     private static async Task<IResult> ListAvatarsAsync(IDbContextFactory<WebAvatarDbContext> db, CancellationToken cancellationToken)
     {

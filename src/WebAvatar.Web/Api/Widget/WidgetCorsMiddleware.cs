@@ -1,4 +1,3 @@
-using System.Globalization;
 using WebAvatar.Pipeline.Live;
 using WebAvatar.Web.Api.Keys;
 using WebAvatar.Web.Api.Sessions;
@@ -83,9 +82,7 @@ internal sealed class WidgetCorsMiddleware(RequestDelegate next)
         }
 
         // Only sessions made with a key can be watched from another site, and only from that key's origins.
-        int? keyId = session.Spec.Owner is { } owner && owner.StartsWith("key:", StringComparison.Ordinal)
-            && int.TryParse(owner.AsSpan(4), NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
-        if (keyId is null)
+        if (!SessionOwner.TryParseApiKey(session.Spec.Owner, out int keyId))
         {
             return (false, true);
         }
