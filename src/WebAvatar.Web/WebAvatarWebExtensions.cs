@@ -7,6 +7,7 @@ using WebAvatar.Pipeline;
 using WebAvatar.Pipeline.Live;
 using WebAvatar.Speech;
 using WebAvatar.Transport.WebRtc;
+using WebAvatar.Web.Api.Widget;
 using WebAvatar.Transport.WebRtc.Signalling;
 using WebAvatar.Web.Admin;
 using WebAvatar.Web.Api;
@@ -62,6 +63,7 @@ public static class WebAvatarWebExtensions
         app.MapSessionApi();
         app.MapSessionStill();
         app.MapObsSource();
+        app.MapWidgetEmbed();
         app.MapGet("/api/health", (EngineCatalog catalog, CancellationToken ct) => catalog.GetReportAsync(ct));
         app.MapServerMetrics();
         app.MapWebAvatarTelemetry();

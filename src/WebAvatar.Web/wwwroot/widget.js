@@ -1,6 +1,8 @@
 // WebAvatar web widget: a talking avatar with a microphone button and a text box on any site, in one tag:
 //   <script src="https://avatar.example.com/widget.js" data-key="wa_..." data-avatar="(optional avatar id)"
 //           data-title="(optional heading)" data-mode="chat|echo (optional)"></script>
+// or, in an iframe: <iframe src="https://avatar.example.com/embed?key=wa_..." allow="microphone; autoplay"></iframe>
+// (that page loads this script with data-layout="fill": the widget fills its frame instead of floating in a corner).
 // It uses the session API with the given key; the key must list the page's origin among its allowed origins
 // (Admin > API keys), otherwise the widget says so and stays idle. Everything lives in a shadow root: the host page's
 // styles do not reach in and the widget's do not leak out.
@@ -14,6 +16,7 @@
   const avatarId = script.dataset.avatar || null;
   const mode = script.dataset.mode || null;
   const title = script.dataset.title || 'Talk to me';
+  const fill = script.dataset.layout === 'fill';
 
   const css = `
     :host { all: initial; }
@@ -36,7 +39,9 @@
     button.icon, button.send { min-width: 44px; min-height: 40px; font: inherit; border: 1px solid #bbb; border-radius: 8px; background: #f5f5f5; cursor: pointer; }
     button.icon[aria-pressed="true"] { background: #2e7d32; color: #fff; border-color: #2e7d32; }
     button:disabled { cursor: default; opacity: .5; }
-    @media (max-width: 480px) { .panel { right: 8px; left: 8px; bottom: 8px; width: auto; max-width: none; } .stage { aspect-ratio: 4 / 3; } }`;
+    @media (max-width: 480px) { .panel { right: 8px; left: 8px; bottom: 8px; width: auto; max-width: none; } .stage { aspect-ratio: 4 / 3; } }
+    .panel.fill { inset: 0; width: auto; max-width: none; border-radius: 0; box-shadow: none; }
+    .panel.fill .stage { flex: 1; aspect-ratio: auto; min-height: 0; }`;
 
   const host = document.createElement('div');
   host.className = 'webavatar-widget';
@@ -54,6 +59,7 @@
       </form>
     </section>`;
   const $ = (selector) => root.querySelector(selector);
+  if (fill) $('.panel').classList.add('fill');
   $('header').textContent = title;
   const video = $('video'), start = $('.start'), lines = $('.lines'), status = $('.status');
   const mic = $('.mic'), input = $('input'), send = $('.send'), form = $('form');

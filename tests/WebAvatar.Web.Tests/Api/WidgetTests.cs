@@ -101,6 +101,62 @@ public class WidgetTests
         }
     }
 
+    [Fact]
+    public async Task The_embed_page_is_framed_only_by_the_keys_allowed_origins()
+    {
+        await using var site = HostPage.Start();
+        await using var app = await AdminApp.StartAsync(extra: new Dictionary<string, string> { ["WebRtc:UdpPort"] = "0" });
+        var (_, allowed) = await TestApiKeys.CreateAsync(app, "framed widget", site.Origin);
+        var (_, elsewhere) = await TestApiKeys.CreateAsync(app, "another site's widget", "https://shop.example.com");
+        using var http = app.Anonymous();
+
+        using (var page = await http.GetAsync($"/embed?key={allowed}&title=%22Ask%22%20us"))
+        {
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+            Assert.Equal($"frame-ancestors {site.Origin}", page.Headers.GetValues("Content-Security-Policy").Single());
+            var html = await page.Content.ReadAsStringAsync();
+            Assert.Contains("data-title=\"&quot;Ask&quot; us\"", html); // attributes are encoded, not injected
+        }
+
+        using (var missing = await http.GetAsync("/embed"))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
+            Assert.Contains("?key=", await missing.Content.ReadAsStringAsync());
+        }
+
+        using (var unknown = await http.GetAsync("/embed?key=wa_notakey"))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, unknown.StatusCode);
+        }
+
+        await using var chromium = await ChromiumLauncher.LaunchAsync(MicWav.Tone());
+        var browser = await chromium.Browser.NewPageAsync(new() { ViewportSize = new() { Width = 900, Height = 700 } });
+        foreach (var (secret, shown) in new[] { (allowed, true), (elsewhere, false) })
+        {
+            site.Html = $"""
+                <!doctype html><html><body><h1>Framed</h1>
+                <iframe id="avatar" src="{app.BaseAddress}embed?key={secret}&title=Framed" allow="microphone; autoplay" style="width: 360px; height: 480px; border: 0"></iframe>
+                </body></html>
+                """;
+            await browser.GotoAsync(site.Origin + "/");
+            var frame = browser.FrameLocator("#avatar");
+            if (shown)
+            {
+                var widget = frame.Locator(".webavatar-widget");
+                await widget.Locator(".start").ClickAsync(new() { Timeout = 15_000 });
+                await Assertions.Expect(widget.Locator("input")).ToBeEnabledAsync(new() { Timeout = 30_000 });
+                await Assertions.Expect(widget.Locator(".status")).ToBeEmptyAsync();
+                await browser.ScreenshotAsync(new() { Path = Path.Combine(RepoPaths.Artifacts("screenshots"), "widget-iframe.png") });
+            }
+            else
+            {
+                // Chrome refuses to render a page whose frame-ancestors leave this site out: the frame stays empty.
+                await Task.Delay(3000);
+                Assert.Equal(0, await frame.Locator(".webavatar-widget").CountAsync());
+            }
+        }
+    }
+
     private static string Page(Uri app, string secret) => $"""
         <!doctype html>
         <html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>A shop</title></head>
