@@ -40,7 +40,7 @@ public sealed class ParametricAvatarRendererFactory : IAvatarRendererFactory
         _analyzer = new FaceAnalyzer(faces, cascadeDirectory);
         _cache = new FaceAnalysisCache(cacheDirectory);
         _motionSeed = motionSeed;
-        _matting = matting ?? new AvatarMatting();
+        _matting = matting ?? new AvatarMatting(cacheDirectory);
         _logger = logger ?? NullLogger.Instance;
     }
 
