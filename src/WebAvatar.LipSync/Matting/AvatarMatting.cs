@@ -19,7 +19,7 @@ public sealed class AvatarMatting : IAvatarMatting, IDisposable
     private readonly Lazy<OnnxMattingModel> _model;
     private int _computeCount;
 
-    public AvatarMatting(IOptions<MattingOptions> options, IOptions<AvatarOptions> avatar, ILogger<AvatarMatting> logger)
+    public AvatarMatting(IOptions<MattingOptions> options, IOptions<AvatarOptions> avatar, ILogger<AvatarMatting>? logger = null)
         : this(AppPaths.Resolve(avatar.Value.CacheDirectory), options.Value.EffectiveEngine, AppPaths.Resolve(options.Value.ModelPath), logger)
     {
     }
