@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything WebAvatar needs on a fresh Debian 12 machine, idempotently:
 # Debian packages, the Silero VAD model (npm @ricky0123/vad-web), the default avatar
-# (public-domain NASA portrait from Debian's python3-skimage), and the .NET packages.
+# (public-domain NASA portrait from Debian's python3-skimage) with its face analysis and matte, and the .NET packages.
 # Used by run.sh and test.sh; safe to run again.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -54,5 +54,17 @@ fi
 if [ "${SKIP_RESTORE:-0}" != "1" ]; then
   log "dotnet restore"
   dotnet restore WebAvatar.sln --nologo -v q
+fi
+# The default avatar's face analysis and background matte (webavatar prepare), so its first chat starts without waiting
+# for them; nothing is built or run when the avatar cache (Avatar:CacheDirectory's default) already holds both.
+# SKIP_PREPARE=1 skips this step.
+if [ "${SKIP_PREPARE:-0}" != "1" ]; then
+  entry="wwwroot-assets/avatar-cache/$(sha256sum "$AVATAR" | cut -d' ' -f1)"
+  if [ -s "$entry/face.json" ] && [ -s "$entry/matte.json" ]; then
+    log "default avatar already prepared ($entry)"
+  else
+    log "preparing the default avatar (face analysis and background matte)"
+    "$ROOT/scripts/webavatar" prepare --avatar "$AVATAR" || log "warning: the default avatar could not be prepared; its first session will do it"
+  fi
 fi
 log "ready"

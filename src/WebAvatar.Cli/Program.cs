@@ -24,7 +24,15 @@ say.SetAction(async (parse, cancellationToken) =>
         parse.GetValue(text)!, parse.GetValue(output)!, parse.GetValue(avatar), parse.GetValue(voice), parse.GetValue(lipSync), parse.GetValue(speed)), cancellationToken));
 });
 
-var root = new RootCommand("WebAvatar command line: render the avatar offline.") { say };
+var prepareAvatar = new Option<string?>("--avatar") { Description = "Avatar image (default: Avatar:Path from appsettings.json)." };
+var prepare = new Command("prepare", "Analyse the avatar's face and separate it from its background, filling the avatar cache.") { prepareAvatar };
+prepare.SetAction(async (parse, cancellationToken) =>
+{
+    using var host = BuildHost();
+    return await Run(() => PrepareCommand.RunAsync(host.Services, parse.GetValue(prepareAvatar), cancellationToken));
+});
+
+var root = new RootCommand("WebAvatar command line: render the avatar offline.") { say, prepare };
 return await root.Parse(args).InvokeAsync();
 
 static IHost BuildHost()

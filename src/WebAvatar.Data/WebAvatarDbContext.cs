@@ -30,6 +30,9 @@ public sealed class WebAvatarDbContext(DbContextOptions<WebAvatarDbContext> opti
             avatar.Property(a => a.Kind).HasConversion<string>().HasMaxLength(16);
             avatar.Property(a => a.Status).HasConversion<string>().HasMaxLength(16);
             avatar.Property(a => a.LipSyncEngine).HasMaxLength(32);
+            avatar.Property(a => a.BackgroundMode).HasConversion<string>().HasMaxLength(16);
+            avatar.Property(a => a.BackgroundColor).HasMaxLength(7);
+            avatar.Property(a => a.BackgroundImage).HasMaxLength(64);
             avatar.OwnsOne(a => a.Face);
             avatar.OwnsOne(a => a.Voice);
             avatar.OwnsOne(a => a.Persona);

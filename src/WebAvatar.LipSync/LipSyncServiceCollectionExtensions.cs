@@ -11,7 +11,7 @@ public static class LipSyncServiceCollectionExtensions
 {
     /// <summary>
     /// Binds <see cref="AvatarOptions"/> from the "Avatar" section (validated at start) and registers the parametric
-    /// renderer factory as an <see cref="IAvatarRendererFactory"/> (other engines add theirs beside it), with the app's
+    /// renderer factory as an <see cref="IAvatarRendererFactory"/>, with the matting of <see cref="MattingOptions"/> ("Matting") (other engines add theirs beside it), with the app's
     /// face detector (<see cref="FaceDetectionServiceCollectionExtensions.AddFaceDetection"/>).
     /// </summary>
     public static IServiceCollection AddLipSync(this IServiceCollection services)
@@ -22,6 +22,10 @@ public static class LipSyncServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AvatarOptions>, AvatarOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AvatarOptions>, AvatarBackgroundRuleValidator>());
+        services.AddOptions<MattingOptions>()
+            .BindConfiguration(MattingOptions.SectionName)
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MattingOptions>, MattingOptionsValidator>());
         services.TryAddSingleton<IAvatarMatting, AvatarMatting>();
         services.TryAddSingleton<ParametricAvatarRendererFactory>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAvatarRendererFactory, ParametricAvatarRendererFactory>(

@@ -7,7 +7,10 @@ internal static class CliRunner
 {
     public static string Root => RepoPaths.Root;
 
-    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
+    public static Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args) => RunWithAsync(new Dictionary<string, string>(), args);
+
+    /// <summary>Runs the CLI with extra environment variables (settings such as Avatar__CacheDirectory).</summary>
+    public static async Task<(int ExitCode, string Output, string Error)> RunWithAsync(IDictionary<string, string> environment, params string[] args)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "webavatar.dll");
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -18,6 +21,11 @@ internal static class CliRunner
         }
 
         info.Environment["WEBAVATAR_ROOT"] = Root;
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
+        }
+
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

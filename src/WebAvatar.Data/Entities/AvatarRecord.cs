@@ -1,3 +1,5 @@
+using WebAvatar.LipSync;
+
 namespace WebAvatar.Data.Entities;
 
 public enum AvatarKind
@@ -15,7 +17,8 @@ public enum AvatarStatus
 
 /// <summary>
 /// An uploaded avatar. Files live under the data folder at avatars/<see cref="Id"/>/: the upload
-/// (<see cref="StoredFileName"/>, a generated name), poster.png (first frame) and thumb.png.
+/// (<see cref="StoredFileName"/>, a generated name), poster.png (first frame), thumb.png, face.png, matte-preview.png and
+/// the replacement background (<see cref="BackgroundImage"/>).
 /// </summary>
 public sealed class AvatarRecord
 {
@@ -50,6 +53,15 @@ public sealed class AvatarRecord
 
     /// <summary>Face box in poster pixels, when a face was found.</summary>
     public FaceBox? Face { get; set; }
+
+    /// <summary>What sessions of this avatar do with its picture's background.</summary>
+    public AvatarBackgroundMode BackgroundMode { get; set; } = AvatarBackgroundMode.Keep;
+
+    /// <summary>"#rrggbb" to replace the background with (<see cref="AvatarBackgroundMode.Replace"/>), or null.</summary>
+    public string? BackgroundColor { get; set; }
+
+    /// <summary>Generated name of the replacement picture in the avatar's folder (<see cref="AvatarBackgroundMode.Replace"/>), or null.</summary>
+    public string? BackgroundImage { get; set; }
 
     public VoiceBinding Voice { get; set; } = new();
 

@@ -33,7 +33,7 @@ public sealed class AlphaMatte
     /// <summary>Do not write: the matte may be shared between renders.</summary>
     public byte[] Alpha { get; }
 
-    /// <summary>"chroma-key (green)", "chroma-key (blue)" or "grabcut".</summary>
+    /// <summary>"chroma-key (green)", "chroma-key (blue)", "grabcut" or "onnx" (<see cref="OnnxMattingModel"/>).</summary>
     public string Method { get; }
 
     public byte this[int x, int y] => Alpha[(y * Width) + x];

@@ -16,21 +16,29 @@ public static class ChromaKeyer
     /// <summary>True when the picture's border is a green or blue screen; <paramref name="color"/> says which.</summary>
     public static bool TryDetectScreen(Mat bgr, out ScreenColor color)
     {
+        bool found = TryMeasureScreen(bgr, out ScreenBorder border);
+        color = border.Color;
+        return found;
+    }
+
+    /// <summary>
+    /// As <see cref="TryDetectScreen(Mat, out ScreenColor)"/>, also handing back the border's statistics so that
+    /// <see cref="Key(Mat, ScreenBorder, bool)"/> need not measure the border again.
+    /// </summary>
+    public static bool TryMeasureScreen(Mat bgr, out ScreenBorder border)
+    {
         var pixels = Pixels(bgr);
         foreach (var candidate in new[] { ScreenColor.Green, ScreenColor.Blue })
         {
-            var border = BorderDominance(pixels, bgr.Width, bgr.Height, candidate);
-            border.Sort();
-            int median = border[border.Count / 2];
-            double share = border.Count(d => d > MinScreenDominance / 2) / (double)border.Count;
+            var measured = Measure(pixels, bgr.Width, bgr.Height, candidate, out int median, out double share);
             if (median >= MinScreenDominance && share >= MinScreenShare)
             {
-                color = candidate;
+                border = measured;
                 return true;
             }
         }
 
-        color = default;
+        border = default;
         return false;
     }
 
@@ -41,11 +49,18 @@ public static class ChromaKeyer
     public static AlphaMatte Key(Mat bgr, ScreenColor color, bool despill = true)
     {
         var pixels = Pixels(bgr);
-        var border = BorderDominance(pixels, bgr.Width, bgr.Height, color);
-        border.Sort();
+        return Key(bgr, pixels, Measure(pixels, bgr.Width, bgr.Height, color, out _, out _), despill);
+    }
+
+    /// <summary>The matte against the screen <see cref="TryMeasureScreen"/> found on this same picture.</summary>
+    public static AlphaMatte Key(Mat bgr, ScreenBorder border, bool despill = true) => Key(bgr, Pixels(bgr), border, despill);
+
+    private static AlphaMatte Key(Mat bgr, byte[] pixels, ScreenBorder border, bool despill)
+    {
+        var color = border.Color;
         // Fully transparent from a third of the way down the screen's spread, fully opaque below a tenth of its median:
         // the band between is where edges and motion blur mix avatar and screen.
-        double screen = Math.Max(MinScreenDominance, border[border.Count / 3]);
+        double screen = Math.Max(MinScreenDominance, border.Level);
         double transparentAt = screen * 0.6, opaqueAt = screen * 0.15;
         int count = bgr.Width * bgr.Height;
         var alpha = new byte[count];
@@ -99,6 +114,16 @@ public static class ChromaKeyer
         var pixels = new byte[bgr.Width * bgr.Height * 3];
         System.Runtime.InteropServices.Marshal.Copy(bgr.Data, pixels, 0, pixels.Length);
         return pixels;
+    }
+
+    /// <summary>The sorted key dominance of the border, reduced to what detection and keying read from it.</summary>
+    private static ScreenBorder Measure(byte[] pixels, int width, int height, ScreenColor color, out int median, out double share)
+    {
+        var border = BorderDominance(pixels, width, height, color);
+        border.Sort();
+        median = border[border.Count / 2];
+        share = border.Count(d => d > MinScreenDominance / 2) / (double)border.Count;
+        return new ScreenBorder(color, border[border.Count / 3]);
     }
 
     private static List<int> BorderDominance(byte[] pixels, int width, int height, ScreenColor color)

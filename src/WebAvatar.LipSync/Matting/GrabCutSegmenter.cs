@@ -13,6 +13,7 @@ public static class GrabCutSegmenter
 {
     public const int WorkSize = 320;
     private const int Iterations = 5;
+    private const double MaxHoleShare = 0.03;
 
     public static AlphaMatte Segment(Mat bgr, FaceBox face)
     {
@@ -41,6 +42,7 @@ public static class GrabCutSegmenter
         Cv2.Compare(mask, (int)GrabCutClasses.FGD, certain, CmpTypes.EQ);
         Cv2.BitwiseOr(person, certain, person);
         KeepComponentAt(person, Center(Scale(face, scale)));
+        FillSmallHoles(person);
 
         using var full = new Mat();
         Cv2.Resize(person, full, new Size(bgr.Width, bgr.Height), 0, 0, InterpolationFlags.Linear);
@@ -78,7 +80,9 @@ public static class GrabCutSegmenter
             Cv2.Rectangle(mask, new Rect(0, 0, width, top), new Scalar((int)GrabCutClasses.BGD), -1);
         }
 
-        int cornerBottom = Math.Min(height, face.Y2);
+        int cornerBottom = Math.Min(height, face.Y2 + (fh / 2));
+        left = Math.Max(0, Math.Min(left, cx - (fw * 8 / 5)));
+        right = Math.Min(width, Math.Max(right, cx + (fw * 8 / 5)));
         if (left > 0)
         {
             Cv2.Rectangle(mask, new Rect(0, 0, left, cornerBottom), new Scalar((int)GrabCutClasses.BGD), -1);
@@ -87,6 +91,17 @@ public static class GrabCutSegmenter
         if (right < width)
         {
             Cv2.Rectangle(mask, new Rect(right, 0, width - right, cornerBottom), new Scalar((int)GrabCutClasses.BGD), -1);
+        }
+
+        // The picture's side edges, where the body does not reach them, are background too: a backdrop that runs down the side
+        // (a flag, a curtain) is otherwise taken for the person wherever its colours resemble the clothes.
+        int edge = Math.Max(2, width / 100);
+        foreach (var strip in new[] { new Rect(0, 0, edge, height), new Rect(width - edge, 0, edge, height) })
+        {
+            using var column = new Mat(mask, strip);
+            using var undecided = new Mat();
+            Cv2.Compare(column, (int)GrabCutClasses.PR_BGD, undecided, CmpTypes.EQ);
+            column.SetTo(new Scalar((int)GrabCutClasses.BGD), undecided);
         }
 
         return mask;
@@ -105,6 +120,33 @@ public static class GrabCutSegmenter
         using var only = new Mat();
         Cv2.Compare(labels, keep, only, CmpTypes.EQ);
         only.CopyTo(binary);
+    }
+
+    /// <summary>
+    /// Background islands inside the person (between a strap and the suit, a glint on a visor) become the person: GrabCut
+    /// cuts them out when their colour matches the backdrop. Islands open to the bottom edge count, as the body runs off it;
+    /// ones reaching the top or a side, or larger than <see cref="MaxHoleShare"/> of the picture, are real background.
+    /// </summary>
+    private static void FillSmallHoles(Mat person)
+    {
+        using var background = new Mat();
+        Cv2.BitwiseNot(person, background);
+        using var labels = new Mat();
+        using var stats = new Mat();
+        using var centroids = new Mat();
+        int count = Cv2.ConnectedComponentsWithStats(background, labels, stats, centroids, PixelConnectivity.Connectivity4);
+        double maxArea = MaxHoleShare * person.Width * person.Height;
+        for (int label = 1; label < count; label++)
+        {
+            int left = stats.At<int>(label, (int)ConnectedComponentsTypes.Left), top = stats.At<int>(label, (int)ConnectedComponentsTypes.Top);
+            int right = left + stats.At<int>(label, (int)ConnectedComponentsTypes.Width);
+            if (top > 0 && left > 0 && right < person.Width && stats.At<int>(label, (int)ConnectedComponentsTypes.Area) <= maxArea)
+            {
+                using var hole = new Mat();
+                Cv2.Compare(labels, label, hole, CmpTypes.EQ);
+                person.SetTo(Scalar.All(255), hole);
+            }
+        }
     }
 
     private static FaceBox Scale(FaceBox face, double scale) =>

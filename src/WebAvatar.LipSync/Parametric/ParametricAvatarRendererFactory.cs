@@ -40,7 +40,7 @@ public sealed class ParametricAvatarRendererFactory : IAvatarRendererFactory
         _analyzer = new FaceAnalyzer(faces, cascadeDirectory);
         _cache = new FaceAnalysisCache(cacheDirectory);
         _motionSeed = motionSeed;
-        _matting = matting ?? new AvatarMatting();
+        _matting = matting ?? new AvatarMatting(cacheDirectory);
         _logger = logger ?? NullLogger.Instance;
     }
 
@@ -70,33 +70,57 @@ public sealed class ParametricAvatarRendererFactory : IAvatarRendererFactory
 
         using var image = await AvatarImage.LoadAsync(avatarPath, cancellationToken).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
-
-        var cached = _cache.TryLoad(image.Sha256, image.Width, image.Height);
-        FaceAnalysis analysis;
-        if (cached is not null)
-        {
-            analysis = new FaceAnalysis(cached, image.Sha256, FromCache: true);
-        }
-        else
-        {
-            var geometry = _analyzer.Analyze(image.Bgr, avatarPath);
-            analysis = new FaceAnalysis(geometry, image.Sha256, FromCache: false);
-            TrySave(image.Sha256, geometry);
-            _logger.LogInformation(
-                "Analysed avatar {Path}: face {Face}, eyes {Detected}, lip line y={LipLine}",
-                avatarPath, geometry.Face, geometry.EyesDetected ? "detected" : "estimated", geometry.LipLineY);
-        }
-
+        var analysis = Analyse(image, avatarPath);
         if (background.Mode == AvatarBackgroundMode.Keep)
         {
             return new ParametricAvatarRenderer(image, analysis, _motionSeed);
         }
 
+        var matte = await MatteAsync(image, analysis, cancellationToken).ConfigureAwait(false);
+        return new ParametricAvatarRenderer(image, analysis, _motionSeed, background, matte);
+    }
+
+    /// <summary>
+    /// Fills both caches a session of this avatar reads (its face analysis and its matte) without making a renderer, and says
+    /// what they hold. The analysis failing (no face) throws <see cref="AvatarException"/>; the matte failing only sets
+    /// <see cref="AvatarPreparation.MatteProblem"/>, as the avatar still works with its background kept.
+    /// </summary>
+    public async Task<AvatarPreparation> PrepareAsync(string avatarPath, CancellationToken cancellationToken)
+    {
+        using var image = await AvatarImage.LoadAsync(avatarPath, cancellationToken).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        var analysis = Analyse(image, avatarPath);
+        try
+        {
+            return new AvatarPreparation(analysis, await MatteAsync(image, analysis, cancellationToken).ConfigureAwait(false), null);
+        }
+        catch (AvatarException ex)
+        {
+            return new AvatarPreparation(analysis, null, ex.Message);
+        }
+    }
+
+    private FaceAnalysis Analyse(AvatarImage image, string avatarPath)
+    {
+        if (_cache.TryLoad(image.Sha256, image.Width, image.Height) is { } cached)
+        {
+            return new FaceAnalysis(cached, image.Sha256, FromCache: true);
+        }
+
+        var geometry = _analyzer.Analyze(image.Bgr, avatarPath);
+        TrySave(image.Sha256, geometry);
+        _logger.LogInformation(
+            "Analysed avatar {Path}: face {Face}, eyes {Detected}, lip line y={LipLine}",
+            avatarPath, geometry.Face, geometry.EyesDetected ? "detected" : "estimated", geometry.LipLineY);
+        return new FaceAnalysis(geometry, image.Sha256, FromCache: false);
+    }
+
+    private Task<AlphaMatte> MatteAsync(AvatarImage image, FaceAnalysis analysis, CancellationToken cancellationToken)
+    {
         var face = analysis.Geometry.Face;
         var faceBox = new FaceBox(
             Math.Max(0, (int)face.X), Math.Max(0, (int)face.Y), Math.Min(image.Width, (int)Math.Ceiling(face.Right)), Math.Min(image.Height, (int)Math.Ceiling(face.Bottom)));
-        var matte = await Task.Run(() => _matting.GetMatte(image.Bgr, image.Sha256, faceBox, cancellationToken), cancellationToken).ConfigureAwait(false);
-        return new ParametricAvatarRenderer(image, analysis, _motionSeed, background, matte);
+        return Task.Run(() => _matting.GetMatte(image.Bgr, image.Sha256, faceBox, cancellationToken), cancellationToken);
     }
 
     private void TrySave(string sha256, FaceGeometry geometry)

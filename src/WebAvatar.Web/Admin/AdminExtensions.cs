@@ -40,6 +40,7 @@ public static class AdminExtensions
         services.AddSingleton<AvatarProcessingQueue>();
         services.AddSingleton<AvatarImporter>();
         services.AddSingleton<AvatarLibrary>();
+        services.AddSingleton<AvatarBackgroundEditor>();
         services.AddSingleton<Wav2LipAvatarPreparer>(); // needs AddWav2Lip (AvatarPreprocessor)
         services.AddHostedService<AvatarProcessor>();
 

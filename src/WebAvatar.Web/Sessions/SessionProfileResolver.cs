@@ -80,7 +80,8 @@ internal sealed class SessionProfileResolver(
             NullIfEmpty(persona.SystemPrompt),
             NullIfEmpty(persona.Greeting),
             NullIfEmpty(persona.LlmEndpoint),
-            NullIfEmpty(persona.LlmModel));
+            NullIfEmpty(persona.LlmModel),
+            Background: AvatarBackgroundEditor.ToBackground(avatar, files));
     }
 
     private SessionProfile Configured()

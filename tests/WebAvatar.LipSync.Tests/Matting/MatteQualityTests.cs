@@ -47,6 +47,16 @@ public class MatteQualityTests
     }
 
     [Fact]
+    public void Keying_with_the_border_measured_at_detection_gives_the_same_matte_as_measuring_it_again()
+    {
+        using var frame = SyntheticPortrait.Draw(Width, Height, SyntheticPortrait.Backdrop.GreenScreen, -0.4, seed: 11);
+        Assert.True(ChromaKeyer.TryMeasureScreen(frame.Picture, out var border));
+        Assert.Equal(ScreenColor.Green, border.Color);
+        using var again = frame.Picture.Clone();
+        Assert.Equal(ChromaKeyer.Key(again, ScreenColor.Green).Alpha, ChromaKeyer.Key(frame.Picture, border).Alpha);
+    }
+
+    [Fact]
     public void An_ordinary_room_is_not_taken_for_a_screen_and_grabcut_from_the_face_finds_the_person()
     {
         using var frame = SyntheticPortrait.Draw(Width, Height, SyntheticPortrait.Backdrop.Room, 0.2, seed: 5);

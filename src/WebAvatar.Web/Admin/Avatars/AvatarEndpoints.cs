@@ -9,10 +9,17 @@ namespace WebAvatar.Web.Admin.Avatars;
 
 public sealed record SetAvatarPublicRequest(bool IsPublic);
 
-public sealed record AvatarDto(string Id, string Name, string Kind, string MediaType, long SizeBytes, string Status, string? StatusMessage,
-    string LipSyncEngine, bool IsDefault, bool IsPublic, int Width, int Height, FaceBox? Face, int ProgressPercent);
+/// <summary>Mode "keep", "remove" or "replace"; Color "#rrggbb" for replace (omit it to use the uploaded picture).</summary>
+public sealed record SetAvatarBackgroundRequest(string? Mode, string? Color);
 
-/// <summary>/api/admin/avatars: list, multipart upload (one file part), progress, thumbnail and face preview, public flag, delete.</summary>
+public sealed record AvatarDto(string Id, string Name, string Kind, string MediaType, long SizeBytes, string Status, string? StatusMessage,
+    string LipSyncEngine, bool IsDefault, bool IsPublic, int Width, int Height, FaceBox? Face, int ProgressPercent,
+    string BackgroundMode, string? BackgroundColor, bool HasBackgroundImage);
+
+/// <summary>
+/// /api/admin/avatars: list, multipart upload (one file part), progress, thumbnail, face and matte previews, public flag, background
+/// choice (and its picture), delete.
+/// </summary>
 internal static class AvatarEndpoints
 {
     // Multipart boundaries and part headers on top of the file itself.
@@ -27,7 +34,10 @@ internal static class AvatarEndpoints
             tracker.Get(id) is { } p ? Results.Ok(p) : Results.NotFound(new { error = $"No preprocessing is running or recorded for '{id}'." }));
         avatars.MapGet("/{id}/thumbnail", (string id, AvatarFiles files) => ImageFile(files, id, AvatarFiles.ThumbnailName));
         avatars.MapGet("/{id}/face", (string id, AvatarFiles files) => ImageFile(files, id, AvatarFiles.FacePreviewName));
+        avatars.MapGet("/{id}/matte", (string id, AvatarFiles files) => ImageFile(files, id, AvatarFiles.MattePreviewName));
         avatars.MapPost("/{id}/public", SetPublicAsync).AddEndpointFilter<AntiforgeryHeaderFilter>();
+        avatars.MapPost("/{id}/background", SetBackgroundAsync).AddEndpointFilter<AntiforgeryHeaderFilter>();
+        avatars.MapPost("/{id}/background/image", SetBackgroundImageAsync).DisableAntiforgery();
         avatars.MapDelete("/{id}", async (string id, AvatarLibrary library, CancellationToken ct) =>
             await library.DeleteAsync(id, ct) ? Results.NoContent() : Results.NotFound(new { error = $"Avatar '{id}' does not exist." }));
     }
@@ -51,9 +61,55 @@ internal static class AvatarEndpoints
         }
     }
 
+    private static async Task<IResult> SetBackgroundAsync(string id, SetAvatarBackgroundRequest? request, AvatarBackgroundEditor editor, CancellationToken ct)
+    {
+        try
+        {
+            await editor.SetAsync(id, request?.Mode, request?.Color, ct);
+            return Results.Ok(new { id, mode = request!.Mode!.ToLowerInvariant() });
+        }
+        catch (AvatarUploadException ex)
+        {
+            return Refuse(ex);
+        }
+        catch (KeyNotFoundException ex)
+        {
+            return Results.NotFound(new { error = ex.Message });
+        }
+    }
+
+    /// <summary>The picture is the request body itself (any content type; its bytes decide), so no form is parsed before the checks.</summary>
+    private static async Task<IResult> SetBackgroundImageAsync(string id, HttpContext http, AvatarBackgroundEditor editor, IAntiforgery antiforgery, CancellationToken ct)
+    {
+        if (http.Request.ContentLength is { } declared && declared > AvatarBackgroundEditor.MaxImageBytes)
+        {
+            return Refuse(new AvatarUploadException($"The background picture is larger than {AvatarBackgroundEditor.MaxImageBytes / 1024 / 1024} MB.", StatusCodes.Status413PayloadTooLarge));
+        }
+
+        if (!http.Request.Headers.ContainsKey(AdminAuthorization.AntiforgeryHeader) || !await antiforgery.IsRequestValidAsync(http))
+        {
+            return Results.BadRequest(new { error = "Missing or invalid antiforgery token: send the value of GET /api/admin/antiforgery in the X-CSRF-TOKEN header." });
+        }
+
+        try
+        {
+            await editor.SetImageAsync(id, http.Request.Body, ct);
+            return Results.Ok(new { id, mode = "replace" });
+        }
+        catch (AvatarUploadException ex)
+        {
+            return Refuse(ex);
+        }
+        catch (KeyNotFoundException ex)
+        {
+            return Results.NotFound(new { error = ex.Message });
+        }
+    }
+
     internal static AvatarDto ToDto(AvatarRecord a, AvatarProgressTracker tracker) =>
         new(a.Id, a.Name, a.Kind.ToString(), a.MediaType, a.SizeBytes, a.Status.ToString(), a.StatusMessage, a.LipSyncEngine, a.IsDefault, a.IsPublic,
-            a.Width, a.Height, a.Face, a.Status == AvatarStatus.Ready ? 100 : tracker.Get(a.Id)?.Percent ?? 0);
+            a.Width, a.Height, a.Face, a.Status == AvatarStatus.Ready ? 100 : tracker.Get(a.Id)?.Percent ?? 0,
+            a.BackgroundMode.ToString().ToLowerInvariant(), a.BackgroundColor, a.BackgroundImage is not null);
 
     /// <summary>
     /// The body is streamed to disk part by part; nothing is buffered in memory. Antiforgery is checked by

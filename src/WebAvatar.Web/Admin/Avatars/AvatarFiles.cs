@@ -11,6 +11,16 @@ public sealed class AvatarFiles(IOptions<DataOptions> options)
     public const string ThumbnailName = "thumb.png";
     public const string FacePreviewName = "face.png";
 
+    /// <summary>The poster's colour with the avatar's matte as alpha (<see cref="AvatarProcessor"/>), at the face preview's width.</summary>
+    public const string MattePreviewName = "matte-preview.png";
+
+    /// <summary>Replacement backgrounds are stored as background-&lt;hex&gt;.&lt;ext&gt;: generated, never the uploader's name.</summary>
+    public static string NewBackgroundName(string extension) => "background-" + Guid.NewGuid().ToString("N")[..16] + extension;
+
+    public static bool IsBackgroundName(string? name) =>
+        name is { Length: > 0 and <= 64 } && name.StartsWith("background-", StringComparison.Ordinal)
+        && name == Path.GetFileName(name) && Path.GetFileNameWithoutExtension(name)["background-".Length..].All(char.IsAsciiHexDigitLower);
+
     public string Root => Path.Combine(options.Value.ResolvedFolder, "avatars");
 
     public static string NewId() => Guid.NewGuid().ToString("N")[..16];

@@ -6,6 +6,8 @@ using WebAvatar.Data;
 using WebAvatar.Data.Entities;
 using WebAvatar.LipSync;
 using WebAvatar.LipSync.Faces;
+using WebAvatar.LipSync.Matting;
+using WebAvatar.LipSync.Parametric;
 using WebAvatar.Media;
 
 namespace WebAvatar.Web.Admin.Avatars;
@@ -13,7 +15,8 @@ namespace WebAvatar.Web.Admin.Avatars;
 /// <summary>
 /// Prepares queued avatars: decodes the upload (first frame of a video) with ffmpeg into poster.png,
 /// writes the thumbnail, finds the face for the preview, and lets the parametric lip-sync engine load the
-/// avatar once so its face analysis is cached before a session needs it; a video is also preprocessed for Wav2Lip
+/// avatar once so its face analysis is cached before a session needs it, separates it from its background (the matte is cached
+/// too, and matte-preview.png shows it); a video is also preprocessed for Wav2Lip
 /// (<see cref="Wav2LipAvatarPreparer"/>, the bulk of the time), so it is ready for either engine at 100 %. Progress goes to
 /// <see cref="AvatarProgressTracker"/>, the outcome to the avatar's record.
 /// </summary>
@@ -23,6 +26,7 @@ internal sealed partial class AvatarProcessor(
     AvatarFiles files,
     IDbContextFactory<WebAvatarDbContext> db,
     IEnumerable<IAvatarRendererFactory> renderers,
+    ParametricAvatarRendererFactory parametric,
     Wav2LipAvatarPreparer wav2Lip,
     IFaceDetector faces,
     FfmpegRunner ffmpeg,
@@ -109,6 +113,9 @@ internal sealed partial class AvatarProcessor(
 
         progress.Report(id, 20, "Lip-sync face analysis (parametric engine)");
         var message = await AnalyseWithLipSyncAsync(avatar, source, poster, cancellationToken);
+
+        progress.Report(id, 22, "Separating the avatar from its background");
+        var background = await SeparateBackgroundAsync(id, avatar.Kind == AvatarKind.Image ? source : poster, poster, cancellationToken);
         message = await wav2Lip.PrepareAsync(avatar, source, 25, 99, cancellationToken) ?? message;
 
         await using (var context = await db.CreateDbContextAsync(cancellationToken))
@@ -124,7 +131,7 @@ internal sealed partial class AvatarProcessor(
             stored.Height = height;
             stored.Face = avatar.Face is null ? null : new FaceBox { X = avatar.Face.X, Y = avatar.Face.Y, Width = avatar.Face.Width, Height = avatar.Face.Height };
             stored.Status = AvatarStatus.Ready;
-            stored.StatusMessage = message ?? (avatar.Face is null ? "Ready (no face box found for the preview)" : "Ready");
+            stored.StatusMessage = (message ?? (avatar.Face is null ? "Ready (no face box found for the preview)" : "Ready")) + "; " + background;
             await context.SaveChangesAsync(cancellationToken);
         }
 
@@ -147,6 +154,64 @@ internal sealed partial class AvatarProcessor(
             // Engines that only draw still images still get the face analysis of the first frame.
             using var renderer = await engine.CreateAsync(poster, cancellationToken);
             return $"Ready; the {engine.EngineName} engine animates the first frame of this video";
+        }
+    }
+
+    /// <summary>
+    /// The matte of the still the parametric engine animates (the upload itself for a picture, so a session finds it in the
+    /// cache), and matte-preview.png from it. A matte that cannot be made leaves the avatar usable with its background kept:
+    /// the returned line says why, as it does which method made the matte.
+    /// </summary>
+    private async Task<string> SeparateBackgroundAsync(string id, string still, string poster, CancellationToken cancellationToken)
+    {
+        var preview = files.FileOf(id, AvatarFiles.MattePreviewName);
+        File.Delete(preview);
+        AvatarPreparation prepared;
+        try
+        {
+            prepared = await parametric.PrepareAsync(still, cancellationToken);
+        }
+        catch (AvatarException ex)
+        {
+            return "the background cannot be removed: " + ex.Message;
+        }
+
+        if (prepared.Matte is not { } matte)
+        {
+            return "the background cannot be removed: " + prepared.MatteProblem;
+        }
+
+        WriteMattePreview(poster, matte, preview);
+        return "background separated by " + matte.Method;
+    }
+
+    private static void WriteMattePreview(string poster, AlphaMatte matte, string path)
+    {
+        using var colour = Cv2.ImRead(poster, ImreadModes.Color);
+        int height = Math.Max(1, (int)Math.Round(colour.Height * (double)PreviewWidth / colour.Width));
+        var size = new Size(PreviewWidth, height);
+        using var scaled = new Mat();
+        Cv2.Resize(colour, scaled, size, 0, 0, InterpolationFlags.Area);
+        using var alpha = Mat.FromPixelData(matte.Height, matte.Width, MatType.CV_8UC1, matte.Alpha);
+        using var alphaScaled = new Mat();
+        Cv2.Resize(alpha, alphaScaled, size, 0, 0, InterpolationFlags.Area);
+        Cv2.Split(scaled, out var channels);
+        using var rgba = new Mat();
+        try
+        {
+            Cv2.Merge([channels[0], channels[1], channels[2], alphaScaled], rgba);
+        }
+        finally
+        {
+            foreach (var channel in channels)
+            {
+                channel.Dispose();
+            }
+        }
+
+        if (!Cv2.ImWrite(path, rgba))
+        {
+            throw new IOException("Could not write " + path);
         }
     }
 
