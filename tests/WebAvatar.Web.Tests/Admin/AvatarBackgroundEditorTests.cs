@@ -30,6 +30,7 @@ public sealed class AvatarBackgroundEditorTests : BunitContext, IAsyncLifetime
         await context.SaveChangesAsync();
         Directory.CreateDirectory(Files.FolderOf("abcd"));
         await File.WriteAllBytesAsync(Files.FileOf("abcd", "source.png"), [1]);
+        await File.WriteAllBytesAsync(Files.FileOf("abcd", AvatarFiles.MattePreviewName), [1]);
     }
 
     async Task IAsyncLifetime.DisposeAsync()
@@ -67,6 +68,35 @@ public sealed class AvatarBackgroundEditorTests : BunitContext, IAsyncLifetime
         Assert.False(File.Exists(background.ImagePath));
         await Assert.ThrowsAsync<AvatarUploadException>(() => Editor.SetAsync("abcd", "1", null, CancellationToken.None));
         await Assert.ThrowsAsync<KeyNotFoundException>(() => Editor.SetAsync("ffff", "keep", null, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Removing_is_refused_for_an_avatar_without_a_matte_or_drawn_by_wav2lip()
+    {
+        await using (var context = await _db.Contexts.CreateDbContextAsync())
+        {
+            context.Avatars.Add(new AvatarRecord
+            {
+                Id = "ef01", Name = "Faceless", MediaType = "image/png", StoredFileName = "source.png", Status = AvatarStatus.Ready,
+                StatusMessage = "Ready; the background cannot be removed: no face was found", CreatedUtc = DateTime.UtcNow,
+            });
+            context.Avatars.Add(new AvatarRecord
+            {
+                Id = "ef02", Name = "Filmed", MediaType = "video/mp4", StoredFileName = "source.mp4", Status = AvatarStatus.Ready, LipSyncEngine = "wav2lip", CreatedUtc = DateTime.UtcNow,
+            });
+            await context.SaveChangesAsync();
+        }
+
+        Directory.CreateDirectory(Files.FolderOf("ef02"));
+        await File.WriteAllBytesAsync(Files.FileOf("ef02", AvatarFiles.MattePreviewName), [1]);
+
+        var noMatte = await Assert.ThrowsAsync<AvatarUploadException>(() => Editor.SetAsync("ef01", "remove", null, CancellationToken.None));
+        Assert.Contains("no matte", noMatte.Message);
+        Assert.Contains("no face was found", noMatte.Message);
+        await Assert.ThrowsAsync<AvatarUploadException>(() => Editor.SetAsync("ef01", "replace", "#112233", CancellationToken.None));
+        await Editor.SetAsync("ef01", "keep", null, CancellationToken.None);
+        var wav2Lip = await Assert.ThrowsAsync<AvatarUploadException>(() => Editor.SetAsync("ef02", "remove", null, CancellationToken.None));
+        Assert.Contains("parametric engine", wav2Lip.Message);
     }
 
     [Fact]

@@ -43,6 +43,17 @@ public sealed class AvatarBackgroundEditor(IDbContextFactory<WebAvatarDbContext>
                 throw new AvatarUploadException("Replacing the background needs a colour (#rrggbb) or an uploaded picture.");
             }
 
+            // Refused here rather than at the next session's start, where the visitor would see the error.
+            if (parsed != AvatarBackgroundMode.Keep && avatar.Status == AvatarStatus.Ready && !File.Exists(files.FileOf(id, AvatarFiles.MattePreviewName)))
+            {
+                throw new AvatarUploadException($"This avatar has no matte, so its background can only be kept ({avatar.StatusMessage}).");
+            }
+
+            if (parsed != AvatarBackgroundMode.Keep && avatar.LipSyncEngine.Equals("wav2lip", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new AvatarUploadException("The wav2lip engine keeps the avatar's own background: switch this avatar to the parametric engine first.");
+            }
+
             avatar.BackgroundMode = parsed;
             if (normalized is not null)
             {
