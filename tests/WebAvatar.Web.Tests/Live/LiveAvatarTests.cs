@@ -26,22 +26,24 @@ public class LiveAvatarTests
             await start.ClickAsync();
             await Assertions.Expect(page.Locator("#connection-chip")).ToHaveTextAsync("connected", new() { Timeout = 15_000 });
             Console.WriteLine($"click to connected: {clock.ElapsedMilliseconds} ms");
+            long connectMs = clock.ElapsedMilliseconds;
 
             await page.Locator("#message-input").FillAsync("Hello there, how are you today? I hope you are well.");
             await page.Locator("#send-button").ClickAsync();
             await Assertions.Expect(page.Locator("#state-chip")).ToHaveTextAsync("Speaking", new() { Timeout = 15_000 });
 
-            var before = await StatsAsync(page);
-            var t0 = Stopwatch.StartNew();
-            await Task.Delay(3000);
-            var after = await StatsAsync(page);
-            double seconds = t0.Elapsed.TotalSeconds;
-
-            double fps = (Number(after, "video", "framesDecoded") - Number(before, "video", "framesDecoded")) / seconds;
-            double audioRate = (Number(after, "audio", "totalSamplesReceived") - Number(before, "audio", "totalSamplesReceived")) / seconds;
-            Console.WriteLine($"video {fps:F1} fps, audio {audioRate:F0} samples/s, codec {after.GetProperty("video").GetProperty("mimeType")}");
-            Assert.True(fps >= 20, $"video decoded at {fps:F1} fps");
-            Assert.True(audioRate > 40_000, $"audio samples grow at {audioRate:F0}/s");
+            // Rates on the browser's own stats clock over 4 s (no test-to-browser round trips in the interval). The target is
+            // 25 fps: a frame held over either end of the interval by arrival jitter costs at most one frame (24.75).
+            var samples = await page.EvaluateAsync<JsonElement>(SampleStats);
+            var first = samples[0];
+            var last = samples[samples.GetArrayLength() - 1];
+            double seconds = (Number(last, "video", "timestamp") - Number(first, "video", "timestamp")) / 1000;
+            double fps = (Number(last, "video", "framesDecoded") - Number(first, "video", "framesDecoded")) / seconds;
+            double audioRate = (Number(last, "audio", "totalSamplesReceived") - Number(first, "audio", "totalSamplesReceived")) / seconds;
+            Console.WriteLine($"video {fps:F2} fps, audio {audioRate:F0} samples/s over {seconds:F2} s, codec {last.GetProperty("video").GetProperty("codecId")}");
+            Assert.True(seconds > 3.5, $"the stats covered only {seconds:F2} s");
+            Assert.True(fps >= 25 - 1 / seconds, $"video decoded at {fps:F2} fps (25 expected)");
+            Assert.True(audioRate >= 48_000 * (1 - 0.04 / seconds), $"audio samples grow at {audioRate:F0}/s (48000 expected)");
 
             // The browser's (fake) microphone reaches the server through the same peer connection.
             var peerUrl = await page.EvaluateAsync<string>("avatarPage.peerUrl()");
@@ -52,6 +54,10 @@ public class LiveAvatarTests
 
             await Assertions.Expect(page.Locator("#transcript")).ToContainTextAsync("how are you today");
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(RepoPaths.Artifacts("screenshots"), "chat-live.png") });
+
+            // Measured ~1.0 s (getUserMedia, offer/answer, ICE, DTLS; README); a visitor waits for it before anything plays.
+            // Asserted last so that one run reports every figure.
+            Assert.True(connectMs < ConnectWithinMs, $"click to connected took {connectMs} ms");
         }
         finally
         {
@@ -83,12 +89,18 @@ public class LiveAvatarTests
         }
     }
 
-    private static async Task<JsonElement> StatsAsync(IPage page)
-    {
-        var json = await page.EvaluateAsync<JsonElement>("avatarPage.stats()");
-        Assert.Equal(JsonValueKind.Object, json.ValueKind);
-        return json;
-    }
+    private const int ConnectWithinMs = 2000;
+
+    private const string SampleStats = """
+        async () => {
+          const samples = [];
+          for (let i = 0; i < 9; i++) {
+            samples.push(await avatarPage.stats());
+            await new Promise(resolve => setTimeout(resolve, 500));
+          }
+          return samples;
+        }
+        """;
 
     private static double Number(JsonElement stats, string track, string field) =>
         stats.TryGetProperty(track, out var t) && t.ValueKind == JsonValueKind.Object && t.TryGetProperty(field, out var v) && v.ValueKind == JsonValueKind.Number
