@@ -59,36 +59,46 @@ internal sealed class BackgroundCompositor : IDisposable
 
     private unsafe void Compose(Mat picture, Mat matte, Rect area, byte[] output)
     {
-        byte* colour = (byte*)picture.Data;
-        byte* alpha = (byte*)matte.Data;
-        byte* behind = _replacement is null ? null : (byte*)_replacement.Data;
-        int frameStride = FrameWidth * 3;
-        fixed (byte* outBase = output)
+        int pixels = _width * _height;
+        var colour = new ReadOnlySpan<byte>((void*)picture.Data, pixels * 3);
+        var alpha = new ReadOnlySpan<byte>((void*)matte.Data, pixels);
+        var behind = _replacement is null ? default : new ReadOnlySpan<byte>((void*)_replacement.Data, pixels * 3);
+        Compose(_mode, colour, alpha, behind, _width, area, output);
+    }
+
+    /// <summary>
+    /// Writes the pixels of <paramref name="area"/> of a <paramref name="width"/>-wide picture (BGR <paramref name="colour"/>, one
+    /// opacity per pixel) into <paramref name="output"/>: colour premultiplied beside its opacity for
+    /// <see cref="AvatarBackgroundMode.Remove"/> (output twice as wide), or over <paramref name="behind"/> (BGR, same size) for
+    /// <see cref="AvatarBackgroundMode.Replace"/>.
+    /// </summary>
+    public static void Compose(
+        AvatarBackgroundMode mode, ReadOnlySpan<byte> colour, ReadOnlySpan<byte> alpha, ReadOnlySpan<byte> behind, int width, Rect area, Span<byte> output)
+    {
+        bool remove = mode == AvatarBackgroundMode.Remove;
+        int frameStride = (remove ? width * 2 : width) * 3;
+        for (int y = area.Y; y < area.Bottom; y++)
         {
-            for (int y = area.Y; y < area.Bottom; y++)
+            for (int x = area.X; x < area.Right; x++)
             {
-                for (int x = area.X; x < area.Right; x++)
+                int p = (y * width) + x;
+                int a = alpha[p];
+                int source = 3 * p;
+                int target = (y * frameStride) + (3 * x);
+                if (remove)
                 {
-                    int p = (y * _width) + x;
-                    int a = alpha[p];
-                    byte* source = colour + (3 * p);
-                    byte* target = outBase + (y * frameStride) + (3 * x);
-                    if (_mode == AvatarBackgroundMode.Remove)
-                    {
-                        target[0] = (byte)(((source[0] * a) + 127) / 255);
-                        target[1] = (byte)(((source[1] * a) + 127) / 255);
-                        target[2] = (byte)(((source[2] * a) + 127) / 255);
-                        byte* opacity = target + (3 * _width);
-                        opacity[0] = opacity[1] = opacity[2] = (byte)a;
-                    }
-                    else
-                    {
-                        byte* back = behind + (3 * p);
-                        int rest = 255 - a;
-                        target[0] = (byte)(((source[0] * a) + (back[0] * rest) + 127) / 255);
-                        target[1] = (byte)(((source[1] * a) + (back[1] * rest) + 127) / 255);
-                        target[2] = (byte)(((source[2] * a) + (back[2] * rest) + 127) / 255);
-                    }
+                    output[target] = (byte)(((colour[source] * a) + 127) / 255);
+                    output[target + 1] = (byte)(((colour[source + 1] * a) + 127) / 255);
+                    output[target + 2] = (byte)(((colour[source + 2] * a) + 127) / 255);
+                    int opacity = target + (3 * width);
+                    output[opacity] = output[opacity + 1] = output[opacity + 2] = (byte)a;
+                }
+                else
+                {
+                    int rest = 255 - a;
+                    output[target] = (byte)(((colour[source] * a) + (behind[source] * rest) + 127) / 255);
+                    output[target + 1] = (byte)(((colour[source + 1] * a) + (behind[source + 1] * rest) + 127) / 255);
+                    output[target + 2] = (byte)(((colour[source + 2] * a) + (behind[source + 2] * rest) + 127) / 255);
                 }
             }
         }

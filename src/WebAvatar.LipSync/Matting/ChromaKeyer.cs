@@ -57,27 +57,57 @@ public static class ChromaKeyer
 
     private static AlphaMatte Key(Mat bgr, byte[] pixels, ScreenBorder border, bool despill)
     {
+        var alpha = new byte[bgr.Width * bgr.Height];
+        KeyInPlace(pixels, border, alpha, despill);
+        if (despill)
+        {
+            System.Runtime.InteropServices.Marshal.Copy(pixels, 0, bgr.Data, pixels.Length);
+        }
+
+        return new AlphaMatte(bgr.Width, bgr.Height, alpha, border.Color == ScreenColor.Green ? "chroma-key (green)" : "chroma-key (blue)", border.Color);
+    }
+
+    /// <summary>
+    /// Keys one picture of tightly packed BGR <paramref name="bgr"/> against the screen <paramref name="border"/> describes: writes each
+    /// pixel's opacity to <paramref name="alpha"/> and, with <paramref name="despill"/>, caps its key channel in place. Allocation-free,
+    /// for keying every frame of a video with the statistics of its first.
+    /// </summary>
+    public static void KeyInPlace(Span<byte> bgr, ScreenBorder border, Span<byte> alpha, bool despill = true)
+    {
+        if (bgr.Length != alpha.Length * 3)
+        {
+            throw new ArgumentException("The opacity needs one value per BGR pixel.", nameof(alpha));
+        }
+
         var color = border.Color;
         // Fully transparent from a third of the way down the screen's spread, fully opaque below a tenth of its median:
         // the band between is where edges and motion blur mix avatar and screen.
         double screen = Math.Max(MinScreenDominance, border.Level);
         double transparentAt = screen * 0.6, opaqueAt = screen * 0.15;
-        int count = bgr.Width * bgr.Height;
-        var alpha = new byte[count];
-        for (int i = 0; i < count; i++)
+        for (int i = 0; i < alpha.Length; i++)
         {
-            int b = pixels[3 * i], g = pixels[(3 * i) + 1], r = pixels[(3 * i) + 2];
+            int b = bgr[3 * i], g = bgr[(3 * i) + 1], r = bgr[(3 * i) + 2];
             int d = Dominance(b, g, r, color);
             double t = Math.Clamp((d - opaqueAt) / (transparentAt - opaqueAt), 0, 1);
             alpha[i] = (byte)Math.Round(255 * (1 - (t * t * (3 - (2 * t)))));
+            if (despill && d > 0)
+            {
+                CapKeyChannel(bgr.Slice(3 * i, 3), color);
+            }
         }
+    }
 
-        if (despill)
+    // The key channel never exceeds the larger of the other two: spill becomes neutral, not tinted.
+    private static void CapKeyChannel(Span<byte> pixel, ScreenColor color)
+    {
+        if (color == ScreenColor.Green)
         {
-            Despill(bgr, color);
+            pixel[1] = Math.Max(pixel[0], pixel[2]);
         }
-
-        return new AlphaMatte(bgr.Width, bgr.Height, alpha, color == ScreenColor.Green ? "chroma-key (green)" : "chroma-key (blue)", color);
+        else
+        {
+            pixel[0] = Math.Max(pixel[1], pixel[2]);
+        }
     }
 
     /// <summary>
@@ -89,10 +119,9 @@ public static class ChromaKeyer
         var pixels = Pixels(bgr);
         for (int i = 0; i < pixels.Length; i += 3)
         {
-            int b = pixels[i], g = pixels[i + 1], r = pixels[i + 2];
-            if (Dominance(b, g, r, color) > 0)
+            if (Dominance(pixels[i], pixels[i + 1], pixels[i + 2], color) > 0)
             {
-                pixels[color == ScreenColor.Green ? i + 1 : i] = (byte)(color == ScreenColor.Green ? Math.Max(b, r) : Math.Max(g, r));
+                CapKeyChannel(pixels.AsSpan(i, 3), color);
             }
         }
 

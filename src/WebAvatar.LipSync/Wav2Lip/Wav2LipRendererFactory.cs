@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OpenCvSharp;
+using WebAvatar.LipSync.Matting;
 using WebAvatar.LipSync.Preprocessing;
 
 namespace WebAvatar.LipSync.Wav2Lip;
@@ -63,12 +65,36 @@ public sealed class Wav2LipRendererFactory(
     public async Task<IAvatarRenderer> CreateAsync(string avatarPath, AvatarBackground background, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(background);
-        if (background.Mode != AvatarBackgroundMode.Keep)
+        if (background.Problem() is { } problem)
         {
-            throw new AvatarException("The wav2lip engine keeps the avatar's own background; choose the parametric engine to remove or replace it.");
+            throw new AvatarException(problem);
         }
 
-        return await CreateRendererAsync(avatarPath, cancellationToken).ConfigureAwait(false);
+        var renderer = await CreateRendererAsync(avatarPath, cancellationToken).ConfigureAwait(false);
+        if (background.Mode == AvatarBackgroundMode.Keep)
+        {
+            return renderer;
+        }
+
+        try
+        {
+            // Footage changes every frame, so only a screen can be keyed as it plays; its level is measured once, on the first frame.
+            using var first = renderer.RenderIdle(0);
+            using var picture = Mat.FromPixelData(first.Height, first.Width, MatType.CV_8UC3, first.Buffer, first.Stride);
+            if (!ChromaKeyer.TryMeasureScreen(picture, out var border))
+            {
+                throw new AvatarException(
+                    "The wav2lip engine removes only a green or blue screen behind filmed footage, and this avatar has none; choose the parametric engine to remove or replace its background.");
+            }
+
+            using var backdrop = background.Mode == AvatarBackgroundMode.Replace ? BackgroundCompositor.Backdrop(background, renderer.Width, renderer.Height) : null;
+            return new ChromaKeyedRenderer(renderer, border, background.Mode, backdrop);
+        }
+        catch
+        {
+            renderer.Dispose();
+            throw;
+        }
     }
 
     /// <summary>As <see cref="CreateAsync"/>, typed.</summary>

@@ -12,7 +12,7 @@ namespace WebAvatar.LipSync.Tests.Wav2Lip;
 
 public class Wav2LipRendererTests
 {
-    private static Wav2LipRendererFactory NewFactory(string modelPath, Action<Wav2LipOptions>? configure = null, ILogger<Wav2LipRendererFactory>? logger = null)
+    internal static Wav2LipRendererFactory NewFactory(string modelPath, Action<Wav2LipOptions>? configure = null, ILogger<Wav2LipRendererFactory>? logger = null)
     {
         var options = new Wav2LipOptions { ModelPath = modelPath, BatchSize = 4, FirstBatchSize = 1, IntraOpThreads = 1 };
         configure?.Invoke(options);

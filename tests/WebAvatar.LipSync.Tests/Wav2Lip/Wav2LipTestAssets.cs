@@ -35,6 +35,11 @@ internal static class Wav2LipTestAssets
         "-vf", "zoompan=z='1.0+0.004*on':x='iw/2-(iw/zoom/2)+on*1.2':y='ih/2-(ih/zoom/2)':d=1:s=320x320:fps=25",
         "-frames:v", "40", "-c:v", "libx264", "-pix_fmt", "yuv420p"));
 
+    private static readonly Lazy<string> GreenPan = new(() => Ffmpeg("green-pan.mp4",
+        "-loop", "1", "-i", GreenScreenAvatar.Write(Folder.Value).Path,
+        "-vf", "zoompan=z='1.0+0.004*on':x='iw/2-(iw/zoom/2)+on*1.2':y='ih/2-(ih/zoom/2)':d=1:s=320x320:fps=25",
+        "-frames:v", "40", "-c:v", "libx264", "-pix_fmt", "yuv420p"));
+
     private static readonly Lazy<string> NoFaceVideo = new(() => Ffmpeg("noface.mp4",
         "-f", "lavfi", "-i", "testsrc=size=160x120:rate=25", "-frames:v", "8", "-c:v", "libx264", "-pix_fmt", "yuv420p"));
 
@@ -60,6 +65,9 @@ internal static class Wav2LipTestAssets
     public static string TalkingHeadVideo => PanVideo.Value;
 
     public static string VideoWithoutFace => NoFaceVideo.Value;
+
+    /// <summary>The talking-head pan over the default avatar filmed on a green screen (<see cref="GreenScreenAvatar"/>).</summary>
+    public static string GreenScreenVideo => GreenPan.Value;
 
     /// <summary>A fresh empty folder for one test.</summary>
     public static string NewTempFolder()

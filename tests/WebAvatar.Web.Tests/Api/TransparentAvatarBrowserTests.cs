@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Playwright;
 using OpenCvSharp;
-using WebAvatar.LipSync.Matting;
 using WebAvatar.LipSync.Preprocessing;
 using WebAvatar.Testing;
 using WebAvatar.Web.Tests.Admin;
@@ -18,13 +17,10 @@ namespace WebAvatar.Web.Tests.Api;
 /// </summary>
 public class TransparentAvatarBrowserTests(ITestOutputHelper output)
 {
-    private const int Side = 512;
+    private const int Side = GreenScreenAvatar.Side;
     private const int Square = 32;
-    private static readonly (byte R, byte G, byte B) ScreenGreen = (0, 177, 64);
     private static readonly byte[] CheckerLevels = [0x80, 0xD0];
-
-    // The astronaut's face in the default avatar (pixels of the 512 x 512 picture), which seeds the mask of the test avatar.
-    private static readonly FaceBox Face = new(180, 70, 280, 190);
+    private static readonly FaceBox Face = GreenScreenAvatar.Face;
 
     // Eyes to chin between the cheeks, clear of the face's soft outline (where the filmed test avatar mixes in the screen).
     private static readonly Rect InnerFace = new(205, 95, 40, 70);
@@ -39,7 +35,7 @@ public class TransparentAvatarBrowserTests(ITestOutputHelper output)
     public async Task Removed_background_shows_the_checkerboard_through_keeps_the_face_opaque_without_green_fringe_and_the_mouth_moves()
     {
         using var folder = new TempFolder();
-        var (avatarPath, knownMask) = WriteGreenScreenAvatar(folder.Path);
+        var (avatarPath, knownMask) = GreenScreenAvatar.Write(folder.Path);
         await using var nginx = await NginxRtmpServer.StartAsync();
         await using var app = await AdminApp.StartAsync(extra: new Dictionary<string, string>
         {
@@ -130,29 +126,6 @@ public class TransparentAvatarBrowserTests(ITestOutputHelper output)
         output.WriteLine($"RTMP frame corner BGR {corner}, cheek BGR {cheek}");
         Assert.True(corner.G > 230 && corner.R < 25 && corner.B < 25, $"the mirror's removed area is the key colour #00FF00, got BGR {corner}");
         Assert.True(cheek.G < cheek.R, $"the mirror's face is not keyed, got BGR {cheek}");
-    }
-
-    private static (string Path, bool[] Mask) WriteGreenScreenAvatar(string folder)
-    {
-        using var portrait = Cv2.ImRead(Path.Combine(RepoPaths.Root, "wwwroot-assets", "avatars", "default", "avatar.png"), ImreadModes.Color);
-        Assert.Equal((Side, Side), (portrait.Width, portrait.Height));
-        var matte = GrabCutSegmenter.Segment(portrait, Face);
-        var mask = matte.Alpha.Select(a => a >= 128).ToArray();
-        var pixels = Picture.From(portrait).Bgr;
-        for (int i = 0; i < Side * Side; i++)
-        {
-            // Soft edges mix in the screen, as filming does: that mix is the fringe the keyer must clean.
-            double a = matte.Alpha[i] / 255.0;
-            pixels[3 * i] = (byte)Math.Round((pixels[3 * i] * a) + (ScreenGreen.B * (1 - a)));
-            pixels[(3 * i) + 1] = (byte)Math.Round((pixels[(3 * i) + 1] * a) + (ScreenGreen.G * (1 - a)));
-            pixels[(3 * i) + 2] = (byte)Math.Round((pixels[(3 * i) + 2] * a) + (ScreenGreen.R * (1 - a)));
-        }
-
-        using var filmed = Mat.FromPixelData(Side, Side, MatType.CV_8UC3, pixels);
-
-        var path = Path.Combine(folder, "green-screen.png");
-        Assert.True(Cv2.ImWrite(path, filmed));
-        return (path, mask);
     }
 
     private static async Task<CanvasPixels> ReadCanvasAsync(IPage page)

@@ -49,9 +49,10 @@ public sealed class AvatarBackgroundEditor(IDbContextFactory<WebAvatarDbContext>
                 throw new AvatarUploadException($"This avatar has no matte, so its background can only be kept ({avatar.StatusMessage}).");
             }
 
-            if (parsed != AvatarBackgroundMode.Keep && avatar.LipSyncEngine.Equals("wav2lip", StringComparison.OrdinalIgnoreCase))
+            if (parsed != AvatarBackgroundMode.Keep && avatar.LipSyncEngine.Equals("wav2lip", StringComparison.OrdinalIgnoreCase) && !FilmedOnScreen(id))
             {
-                throw new AvatarUploadException("The wav2lip engine keeps the avatar's own background: switch this avatar to the parametric engine first.");
+                throw new AvatarUploadException(
+                    "The wav2lip engine removes only a green or blue screen behind filmed footage, and this avatar has none: switch it to the parametric engine first.");
             }
 
             avatar.BackgroundMode = parsed;
@@ -149,6 +150,13 @@ public sealed class AvatarBackgroundEditor(IDbContextFactory<WebAvatarDbContext>
         }
 
         library.NotifyChanged();
+    }
+
+    // Wav2Lip keys its footage frame by frame (a screen is all it can take away), judged, as at session start, on the first frame.
+    private bool FilmedOnScreen(string id)
+    {
+        using var poster = OpenCvSharp.Cv2.ImRead(files.FileOf(id, AvatarFiles.PosterName), OpenCvSharp.ImreadModes.Color);
+        return !poster.Empty() && WebAvatar.LipSync.Matting.ChromaKeyer.TryDetectScreen(poster, out _);
     }
 
     private void DeleteQuietly(string id, string? name)
