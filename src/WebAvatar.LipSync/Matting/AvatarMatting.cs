@@ -75,8 +75,7 @@ public sealed class AvatarMatting : IAvatarMatting, IDisposable
     {
         if (ChromaKeyer.TryMeasureScreen(bgr, out var screen))
         {
-            using var copy = bgr.Clone();
-            return ChromaKeyer.Key(copy, screen, despill: false);
+            return ChromaKeyer.Key(bgr, screen, despill: false); // without despill the picture is only read
         }
 
         if (_engine == MattingEngine.Onnx)

@@ -64,18 +64,11 @@ internal sealed class MatteCache(string cacheDirectory)
         Directory.CreateDirectory(Path.GetDirectoryName(png)!);
         using (var grey = Mat.FromPixelData(matte.Height, matte.Width, MatType.CV_8UC1, matte.Alpha))
         {
-            WriteAtomically(png, grey.ImEncode(".png"));
+            AtomicFile.WriteAllBytes(png, grey.ImEncode(".png"));
         }
 
         var entry = new Entry(FormatVersion, matte.Method, matte.Screen, matte.Width, matte.Height);
-        WriteAtomically(InfoPathFor(sha256), JsonSerializer.SerializeToUtf8Bytes(entry, Json));
-    }
-
-    private static void WriteAtomically(string path, byte[] bytes)
-    {
-        var temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
-        File.WriteAllBytes(temp, bytes);
-        File.Move(temp, path, overwrite: true);
+        AtomicFile.WriteAllBytes(InfoPathFor(sha256), JsonSerializer.SerializeToUtf8Bytes(entry, Json));
     }
 
     private sealed record Entry(int Version, string Method, ScreenColor? Screen, int Width, int Height);

@@ -42,9 +42,7 @@ internal sealed class FaceAnalysisCache(string cacheDirectory)
     {
         var path = PathFor(sha256);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
-        File.WriteAllText(temp, JsonSerializer.Serialize(new CacheEntry(FormatVersion, geometry), Json));
-        File.Move(temp, path, overwrite: true);
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(new CacheEntry(FormatVersion, geometry), Json));
     }
 
     private sealed record CacheEntry(int Version, FaceGeometry Geometry);

@@ -98,14 +98,3 @@ internal sealed class DetectionChunk
 
     public void Write(string path) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this));
 }
-
-internal static class AtomicFile
-{
-    /// <summary>Write-then-rename, so a killed process never leaves a half-written file that looks complete.</summary>
-    public static void WriteAllText(string path, string text)
-    {
-        var temp = path + ".tmp";
-        File.WriteAllText(temp, text);
-        File.Move(temp, path, overwrite: true);
-    }
-}

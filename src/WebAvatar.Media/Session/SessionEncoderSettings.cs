@@ -23,7 +23,7 @@ public sealed record SessionEncoderSettings
 
     public static SessionEncoderSettings From(MediaOptions options) => new()
     {
-        ChromaKeyColor = AvatarBackgroundColor(options.RtmpChromaKeyColor),
+        ChromaKeyColor = ParseColor(options.RtmpChromaKeyColor),
         VideoBitrateKbps = options.VideoBitrateKbps,
         KeyFrameIntervalSeconds = options.KeyFrameIntervalSeconds,
         EncoderThreads = options.EncoderThreads,
@@ -33,6 +33,6 @@ public sealed record SessionEncoderSettings
         MinKeyFrameRequestInterval = TimeSpan.FromMilliseconds(options.MinKeyFrameRequestIntervalMs),
     };
 
-    private static (byte R, byte G, byte B) AvatarBackgroundColor(string hex) =>
+    private static (byte R, byte G, byte B) ParseColor(string hex) =>
         WebAvatar.LipSync.AvatarBackground.TryParseColor(hex, out var color) ? color : throw new ArgumentException($"'{hex}' is not a colour: use #rrggbb.", nameof(hex));
 }

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Playwright;
 using OpenCvSharp;
+using WebAvatar.LipSync.Matting;
 using WebAvatar.LipSync.Preprocessing;
 using WebAvatar.Testing;
 using WebAvatar.Web.Tests.Admin;
@@ -72,7 +73,7 @@ public class TransparentAvatarBrowserTests(ITestOutputHelper output)
             Cv2.ImWrite(Path.Combine(RepoPaths.Artifacts("screenshots"), "obs-transparent-alpha.png"), alphaImage);
         }
 
-        double iou = Iou(alpha, knownMask);
+        double iou = new AlphaMatte(Side, Side, alpha, "received").IntersectionOverUnion(knownMask);
         var background = Region(alpha, knownMask, inside: false, margin: 6);
         var face = Sorted(Enumerable.Range(InnerFace.Top, InnerFace.Height).SelectMany(y => Enumerable.Range(InnerFace.Left, InnerFace.Width).Select(x => alpha[(y * Side) + x])));
         output.WriteLine($"IoU {iou:F3}; background alpha median {Median(background)} p95 {Percentile(background, 0.95)}; face alpha min {face[0]} median {Median(face)}");
@@ -201,19 +202,6 @@ public class TransparentAvatarBrowserTests(ITestOutputHelper output)
         }
 
         throw new TimeoutException("No frame could be read back from the RTMP recording " + recording);
-    }
-
-    private static double Iou(byte[] alpha, bool[] mask)
-    {
-        int both = 0, either = 0;
-        for (int i = 0; i < mask.Length; i++)
-        {
-            bool opaque = alpha[i] >= 128;
-            both += opaque && mask[i] ? 1 : 0;
-            either += opaque || mask[i] ? 1 : 0;
-        }
-
-        return both / (double)either;
     }
 
     private static bool Outside(bool[] mask, int x, int y, int margin)
