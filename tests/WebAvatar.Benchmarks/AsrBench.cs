@@ -148,9 +148,9 @@ internal static class AsrBench
                 foreach (var engine in engines[u])
                 {
                     var key = (u, engine);
-                    var row = new Row(size, engine.Name, engine.Context, u.Seconds, u.TokenCap, Median(wall[key]), Median(cpu[key]), tokens[key].Average(), samples[key])
+                    var row = new Row(size, engine.Name, engine.Context, u.Seconds, u.TokenCap, Readings.Median(wall[key]), Readings.Median(cpu[key]), tokens[key].Average(), samples[key])
                     {
-                        Split = encoderMs.TryGetValue(key, out var enc) ? (Median(enc), Median(decoderMs[key])) : null,
+                        Split = encoderMs.TryGetValue(key, out var enc) ? (Readings.Median(enc), Readings.Median(decoderMs[key])) : null,
                     };
                     rows.Add(row);
                     Console.WriteLine($"  {size,-5} {engine.Name,-15} {engine.Context,-16} {u.Seconds,4:0.#} s  {row.WallMs,7:0} ms  RTF {row.Rtf,5:0.000}  cpu {row.CpuMs,6:0} ms  tokens {row.Tokens:0.#}/{u.TokenCap}");
@@ -364,12 +364,6 @@ internal static class AsrBench
         }
 
         list.Add(value);
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
     private static string Shorten(string text) => text.Length <= 60 ? text : text[..57] + "...";

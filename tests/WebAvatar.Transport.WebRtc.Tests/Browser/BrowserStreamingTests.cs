@@ -1,4 +1,5 @@
 using System.Text.Json;
+using WebAvatar.Testing;
 using WebAvatar.Transport.WebRtc.Peers;
 using WebAvatar.Transport.WebRtc.Tests.Support;
 using Xunit.Abstractions;
@@ -129,12 +130,12 @@ public class BrowserStreamingTests(BrowserFixture fixture, ITestOutputHelper out
         output.WriteLine($"[{codec}] A/V playout offset (video - audio estimatedPlayoutTimestamp, ms) every 0.5 s: [{series}]");
         Assert.True(convergedAt > 0, $"A/V sync never held within 40 ms for 2 s in {syncOffsets.Count / 2.0:F0} s: [{series}]");
         var held = syncOffsets.Skip(convergedAt - 4).ToList();
-        output.WriteLine($"[{codec}] converged after {convergedAt / 2.0:F1} s; over the next {held.Count / 2.0:F0} s median {Median(held):F1} ms, max |offset| {held.Max(Math.Abs):F0} ms (target 40)");
+        output.WriteLine($"[{codec}] converged after {convergedAt / 2.0:F1} s; over the next {held.Count / 2.0:F0} s median {Readings.Median(held):F1} ms, max |offset| {held.Max(Math.Abs):F0} ms (target 40)");
         Assert.True(held.Count >= HoldSamples, $"the page stopped reporting estimatedPlayoutTimestamp: [{series}]");
         // Chrome leaves offsets under 30 ms alone (its sync deadband), so readings wander 20-35 ms and each is an extrapolated
         // estimate; on two shared cores single readings poke past 40 ms in about one run in five, with the old peer and the split
         // one alike. The target holds on the median of the 10 s after converging; no reading may be past 60 ms.
-        Assert.True(Math.Abs(Median(held)) <= 40 && held.All(o => Math.Abs(o) <= 60), $"A/V sync left the 40 ms band after converging: [{series}]");
+        Assert.True(Math.Abs(Readings.Median(held)) <= 40 && held.All(o => Math.Abs(o) <= 60), $"A/V sync left the 40 ms band after converging: [{series}]");
 
         var stats = peer.GetStats();
         output.WriteLine($"[{codec}] server: mic packets {stats.MicPacketsReceived}, mic samples {stats.MicSamplesDelivered}, mic RMS {host.Microphone.Rms:F0}, " +
@@ -153,12 +154,6 @@ public class BrowserStreamingTests(BrowserFixture fixture, ITestOutputHelper out
         await WaitUntil(() => peer.State == WebRtcPeerState.Closed, TimeSpan.FromSeconds(3));
         Assert.Equal(WebRtcPeerState.Closed, peer.State);
         Assert.DoesNotContain(peer, host.Peers.Peers);
-    }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.OrderBy(v => v).ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
     private static double JitterBufferMs(JsonElement start, JsonElement end, string track)

@@ -53,6 +53,11 @@ public class BargeInTests
         }
         """;
 
+    /// <summary>Barge-ins measured, each on a fresh session, browser and peer connection; the timing targets hold for their median.</summary>
+    private const int Trials = 3;
+
+    private sealed record Trial(double StopMs, double BargeInMs, double ListeningMs, string Breakdown);
+
     [Fact]
     public async Task Speaking_over_the_avatar_stops_its_audio_at_the_browser()
     {
@@ -64,13 +69,47 @@ public class BargeInTests
         });
         var (_, secret) = await TestApiKeys.CreateAsync(app, "barge-in test");
         using var api = TestApiKeys.Client(app, secret);
+        try
+        {
+            var trials = new List<Trial>();
+            for (int i = 0; i < Trials; i++)
+            {
+                trials.Add(await BargeInOnceAsync(app, api, micWav));
+            }
+
+            string report = string.Join("\n\n", trials.Select((t, i) =>
+                $"trial {i + 1}: {t.StopMs:F0} ms from speech onset to avatar audio stopping at the browser; events: barge-in {t.BargeInMs:F0} ms, listening {t.ListeningMs:F0} ms\n{t.Breakdown}"));
+            double stopMs = Readings.Median(trials.Select(t => t.StopMs));
+            double bargeInMs = Readings.Median(trials.Select(t => t.BargeInMs));
+            double sinceBargeInMs = Readings.Median(trials.Select(t => t.ListeningMs - t.BargeInMs));
+            Console.WriteLine($"barge-in, median of {Trials}: {stopMs:F0} ms at the browser, reported {bargeInMs:F0} ms after the onset\n{report}");
+            File.WriteAllText(Path.Combine(RepoPaths.Artifacts("bench"), "barge-in.txt"),
+                $"{stopMs:F0} ms from speech onset to avatar audio stopping at the browser (median of {Trials})\n\n{report}\n");
+
+            // The session's own account, from its event stream: the user's speech (not the end of the line) interrupted
+            // the reply, after the onset the browser heard; reported once the onset is confirmed (the avatar was already
+            // paused at its first sign): inside the 300 ms budget.
+            Assert.True(bargeInMs is > 0 and < 300, $"barge-in reported {bargeInMs:F0} ms (median) after the user started speaking:\n{report}");
+            // The line had about ten seconds left: listening within the barge-in budget of the interruption means it was cut.
+            Assert.True(Math.Abs(sinceBargeInMs) < 300, $"listening {sinceBargeInMs:F0} ms (median) after the barge-in:\n{report}");
+            // The product target at the browser: 300 ms (the pause at the first speech-like VAD window, ~115-165 ms after the
+            // onset, silences the next 40 ms slot; then Chrome's audio jitter buffer, ~40-60 ms, more when A/V sync waits for
+            // a late video frame on a loaded machine, hence the median).
+            Assert.True(stopMs < 300, $"barge-in took {stopMs:F0} ms (median):\n{report}");
+        }
+        finally
+        {
+            File.Delete(micWav);
+        }
+    }
+
+    private static async Task<Trial> BargeInOnceAsync(AdminApp app, HttpClient api, string micWav)
+    {
         var created = await api.PostAsJsonAsync("/api/v1/sessions", new { kind = "api", mode = "echo" });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         string id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
-        await using var events = await SseReader.OpenAsync(api, $"/api/v1/sessions/{id}/events");
-
-        await using var chromium = await ChromiumLauncher.LaunchAsync(micWav);
-        try
+        await using (var events = await SseReader.OpenAsync(api, $"/api/v1/sessions/{id}/events"))
+        await using (var chromium = await ChromiumLauncher.LaunchAsync(micWav))
         {
             var page = await chromium.Browser.NewPageAsync();
             await page.GotoAsync(new Uri(app.BaseAddress, "healthz").ToString());
@@ -100,30 +139,15 @@ public class BargeInTests
             Assert.True(lastAvatar < log.Count - 200, "the avatar never went quiet: barge-in did not happen");
             double stopMs = log[lastAvatar].T - onset.T;
             double onsetUnixMs = monitor.GetProperty("origin").GetDouble() + onset.T;
-            Console.WriteLine($"barge-in: mic onset at {onset.T:F0} ms, avatar silent from {log[lastAvatar].T:F0} ms: {stopMs:F0} ms");
-            var breakdown = Describe(ServerTimeline(app.Process.Log, onsetUnixMs), stopMs, monitor.GetProperty("stats"));
-            Console.WriteLine(breakdown);
-            File.WriteAllText(Path.Combine(RepoPaths.Artifacts("bench"), "barge-in.txt"), $"{stopMs:F0} ms from speech onset to avatar audio stopping at the browser\n{breakdown}\n");
+            string breakdown = Describe(ServerTimeline(app.Process.Log, onsetUnixMs), stopMs, monitor.GetProperty("stats"));
 
-            // The session's own account, from its event stream: the user's speech (not the end of the line) interrupted
-            // the reply, after the onset the browser heard, and the avatar went back to listening at once.
             var bargeIn = await events.WaitForAsync((type, _) => type == "barge-in", TimeSpan.FromSeconds(5), before);
             double bargeInMs = bargeIn.Data.GetProperty("at").GetDateTimeOffset().ToUnixTimeMilliseconds() - onsetUnixMs;
-            // Reported once the onset is confirmed (the avatar was already paused at its first sign): inside the 300 ms budget.
-            Assert.True(bargeInMs is > 0 and < 300, $"barge-in reported {bargeInMs:F0} ms after the user started speaking:\n{breakdown}");
             var listening = await events.WaitForAsync((type, data) => type == "state" && data.GetProperty("state").GetString() == "listening", TimeSpan.FromSeconds(5), before);
             double listeningMs = listening.Data.GetProperty("at").GetDateTimeOffset().ToUnixTimeMilliseconds() - onsetUnixMs;
-            Console.WriteLine($"events: barge-in {bargeInMs:F0} ms, listening {listeningMs:F0} ms after the onset");
-            // The line had about ten seconds left: listening within the barge-in budget of the interruption means it was cut.
-            Assert.True(Math.Abs(listeningMs - bargeInMs) < 300, $"listening {listeningMs - bargeInMs:F0} ms after the barge-in:\n{breakdown}");
-
-            // The product target at the browser: 300 ms (the pause at the first speech-like VAD window, ~115-165 ms after the
-            // onset, silences the next 40 ms slot; then Chrome's audio jitter buffer, ~40-60 ms).
-            Assert.True(stopMs < 300, $"barge-in took {stopMs:F0} ms:\n{breakdown}");
-        }
-        finally
-        {
-            File.Delete(micWav);
+            Console.WriteLine($"barge-in: {stopMs:F0} ms at the browser; events: barge-in {bargeInMs:F0} ms, listening {listeningMs:F0} ms after the onset\n{breakdown}");
+            await api.DeleteAsync($"/api/v1/sessions/{id}");
+            return new Trial(stopMs, bargeInMs, listeningMs, breakdown);
         }
     }
 

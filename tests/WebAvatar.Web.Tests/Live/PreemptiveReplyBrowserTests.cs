@@ -98,7 +98,7 @@ public sealed class PreemptiveReplyBrowserTests : IDisposable
             Console.WriteLine($"end of speech -> first avatar audio at the browser: preemptive {Describe(with.Ms)}, kept {with.Kept}; without {Describe(without.Ms)}");
 
             Assert.True(with.Kept >= with.Ms.Count, $"only {with.Kept} prepared replies were kept for {with.Ms.Count} answers");
-            Assert.True(Median(with.Ms) < Median(without.Ms), $"preemptive {Describe(with.Ms)} vs without {Describe(without.Ms)}");
+            Assert.True(Readings.Median(with.Ms) < Readings.Median(without.Ms), $"preemptive {Describe(with.Ms)} vs without {Describe(without.Ms)}");
         }
         finally
         {
@@ -106,13 +106,7 @@ public sealed class PreemptiveReplyBrowserTests : IDisposable
         }
     }
 
-    private static string Describe(List<double> ms) => $"median {Median(ms):F0} ms of [{string.Join(", ", ms.Select(v => v.ToString("F0", System.Globalization.CultureInfo.InvariantCulture)))}]";
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
-    }
+    private static string Describe(List<double> ms) => $"median {Readings.Median(ms):F0} ms of [{string.Join(", ", ms.Select(v => v.ToString("F0", System.Globalization.CultureInfo.InvariantCulture)))}]";
 
     private async Task<(List<double> Ms, long Kept)> FirstAudioAfterSpeechAsync(IBrowser browser, bool preemptive)
     {
