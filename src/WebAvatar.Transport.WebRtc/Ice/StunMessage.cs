@@ -174,14 +174,30 @@ public static class StunMessage
         return writer.Length;
     }
 
-    /// <summary>Writes a binding request as a controlling ICE agent would (tests and diagnostics use it).</summary>
-    public static int WriteBindingRequest(ReadOnlySpan<byte> transactionId, string username, ReadOnlySpan<byte> remotePassword, bool useCandidate, Span<byte> destination)
+    /// <summary>
+    /// Writes a binding request as a controlling ICE agent would (tests, diagnostics and the load client use it);
+    /// ICE-CONTROLLING is added when <paramref name="controllingTieBreaker"/> is given.
+    /// </summary>
+    public static int WriteBindingRequest(
+        ReadOnlySpan<byte> transactionId,
+        string username,
+        ReadOnlySpan<byte> remotePassword,
+        bool useCandidate,
+        Span<byte> destination,
+        ulong? controllingTieBreaker = null)
     {
         var writer = new Writer(destination, BindingRequest, transactionId);
         writer.WriteAttribute(AttrUsername, Encoding.UTF8.GetBytes(username));
         Span<byte> priority = stackalloc byte[4];
         BinaryPrimitives.WriteUInt32BigEndian(priority, 0x6E7F1EFF);
         writer.WriteAttribute(AttrPriority, priority);
+        if (controllingTieBreaker is { } tieBreaker)
+        {
+            Span<byte> value = stackalloc byte[8];
+            BinaryPrimitives.WriteUInt64BigEndian(value, tieBreaker);
+            writer.WriteAttribute(AttrIceControlling, value);
+        }
+
         if (useCandidate)
         {
             writer.WriteAttribute(AttrUseCandidate, ReadOnlySpan<byte>.Empty);
@@ -215,6 +231,12 @@ public static class StunMessage
 
         return new IPEndPoint(new IPAddress(address), port);
     }
+
+    /// <summary>True for a binding success response whose transaction id is <paramref name="transactionId"/>.</summary>
+    public static bool IsBindingSuccessFor(ReadOnlySpan<byte> message, ReadOnlySpan<byte> transactionId) =>
+        HasValidHeader(message)
+        && BinaryPrimitives.ReadUInt16BigEndian(message) == BindingSuccess
+        && message.Slice(8, 12).SequenceEqual(transactionId);
 
     /// <summary>Checks MESSAGE-INTEGRITY of any STUN message (responses included).</summary>
     public static bool VerifyIntegrity(ReadOnlySpan<byte> message, ReadOnlySpan<byte> password) =>
