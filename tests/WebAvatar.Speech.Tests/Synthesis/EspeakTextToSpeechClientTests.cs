@@ -132,6 +132,48 @@ public sealed class EspeakTextToSpeechClientTests
         Assert.True(first < total.Elapsed * 0.5, $"first audio at {first}, all at {total.Elapsed}");
     }
 
+    // A barge-in aborts espeak mid-sentence; the words it had read ahead must not leak into the next text it is given
+    // (seen once in CI: Piper's phonemes of "Hi." came out as "ɐ hˈaɪ." after this class's cancellations).
+    [Fact]
+    public async Task A_cancelled_sentence_leaves_nothing_behind_for_the_next_text()
+    {
+        using var client = new EspeakTextToSpeechClient();
+        var englishUs = EspeakRuntime.Shared.Voices.Single(v => v.ShortName == "en-us");
+        string longSentence = string.Join(", ", Enumerable.Repeat("and this is a clause that keeps a sentence going on and on", 60)) + ".";
+        int aborted = 0;
+        for (int attempt = 0; attempt < 20 && aborted < 3; attempt++)
+        {
+            using var cts = new CancellationTokenSource();
+            var updates = client.GetStreamingAudioAsync("Short first. " + longSentence, null, cts.Token).GetAsyncEnumerator(cts.Token);
+            try
+            {
+                Assert.True(await updates.MoveNextAsync());
+                await Task.Delay(10 + (attempt * 7));
+                await cts.CancelAsync();
+                try
+                {
+                    await updates.MoveNextAsync();
+                    continue; // finished before the cancel
+                }
+                catch (OperationCanceledException)
+                {
+                    aborted++;
+                }
+
+                await EspeakRuntime.Shared.RunAsync(() => 0, CancellationToken.None).WaitAsync(HangGuard); // the abort is done
+                Assert.Equal(["hˈaɪ"], await EspeakRuntime.Shared.PhonemizeAsync(englishUs, ["Hi."], CancellationToken.None));
+                var spoken = await EspeakRuntime.Shared.SynthesizeAsync(englishUs, new EspeakProsody(175, 50, 100), "Hi.", CancellationToken.None);
+                Assert.DoesNotContain(spoken.Phonemes, p => p.Ipa.Contains('ɐ', StringComparison.Ordinal));
+            }
+            finally
+            {
+                await updates.DisposeAsync();
+            }
+        }
+
+        Assert.True(aborted >= 3, $"only {aborted} syntheses were aborted mid-way");
+    }
+
     // "Promptly" is two 20 ms audio frames (40 ms): a barge-in must not wait on, nor leave the shared engine busy with, a
     // cancelled sentence for longer. Medians of five cancellations: single readings on two shared cores catch scheduler hiccups.
     [Fact]

@@ -154,6 +154,24 @@ internal sealed unsafe class EspeakRuntime
         {
             _activeJob = null;
             job.Dispose();
+            if (cancellationToken.IsCancellationRequested)
+            {
+                DiscardReadAhead();
+            }
+        }
+    }
+
+    /// <summary>
+    /// An aborted espeak_Synth keeps the word it had read ahead and hands it to the next text it translates ("Hi." after a
+    /// cancelled "... is a clause" phonemised as "ɐ hˈaɪ"): one throw-away clause takes it.
+    /// </summary>
+    private static void DiscardReadAhead()
+    {
+        byte* text = stackalloc byte[] { (byte)'.', 0 };
+        byte* cursor = text;
+        while (cursor is not null && *cursor != 0)
+        {
+            EspeakNative.TextToPhonemes(&cursor, EspeakNative.CharsAuto, EspeakNative.PhonemeModeIpa);
         }
     }
 
