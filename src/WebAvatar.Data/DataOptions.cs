@@ -1,27 +1,56 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace WebAvatar.Data;
 
-/// <summary>Section "Data": where the SQLite database and the uploaded files live.</summary>
+/// <summary>Which database holds the shared data.</summary>
+public enum DataProvider
+{
+    /// <summary>A SQLite file next to the app: the embedded default, one node.</summary>
+    Sqlite,
+
+    /// <summary>A PostgreSQL server: the store every node of a cluster shares.</summary>
+    PostgreSql,
+}
+
+/// <summary>Section "Data": where the database and the uploaded files live.</summary>
 public sealed class DataOptions
 {
     public const string SectionName = "Data";
 
-    /// <summary>SQLite connection string; a relative Data Source is resolved against the install root (AppPaths).</summary>
-    [Required]
-    public string ConnectionString { get; set; } = "Data Source=data/webavatar.db";
+    public const string SqliteDefault = "Data Source=data/webavatar.db";
 
-    /// <summary>Folder for uploaded avatars (avatars/&lt;id&gt;/...); relative paths resolve against the install root.</summary>
+    public DataProvider Provider { get; set; } = DataProvider.Sqlite;
+
+    /// <summary>
+    /// SQLite: a connection string whose relative Data Source is resolved against the install root (AppPaths).
+    /// PostgreSQL: an Npgsql connection string (Host=...;Database=...;Username=...;Password=...).
+    /// </summary>
+    [Required]
+    public string ConnectionString { get; set; } = SqliteDefault;
+
+    /// <summary>
+    /// Folder for uploaded avatars (avatars/&lt;id&gt;/...) and the sign-in keys; relative paths resolve against the install root.
+    /// Every node of a cluster must see the same folder (a shared mount).
+    /// </summary>
     [Required]
     public string Folder { get; set; } = "data";
 
     public string ResolvedFolder => AppPaths.Resolve(Folder);
 
-    /// <summary>The connection string with its file path made absolute, and that file's folder created.</summary>
+    /// <summary>
+    /// The connection string the provider opens: for SQLite with its file path made absolute and that file's folder created;
+    /// for PostgreSQL as given, once it parses.
+    /// </summary>
     public string ResolveConnectionString()
     {
+        if (Provider == DataProvider.PostgreSql)
+        {
+            return new NpgsqlConnectionStringBuilder(ConnectionString).ConnectionString;
+        }
+
         var builder = new SqliteConnectionStringBuilder(ConnectionString);
         if (string.IsNullOrWhiteSpace(builder.DataSource))
         {
@@ -41,3 +70,38 @@ public sealed class DataOptions
 /// <summary>The attribute rules of <see cref="DataOptions"/>, checked at start (generated).</summary>
 [OptionsValidator]
 internal sealed partial class DataOptionsValidator : IValidateOptions<DataOptions>;
+
+/// <summary>At start: the connection string is one the chosen provider can open, named plainly when it is not.</summary>
+internal sealed class DataConnectionValidator : IValidateOptions<DataOptions>
+{
+    public ValidateOptionsResult Validate(string? name, DataOptions options)
+    {
+        if (string.IsNullOrWhiteSpace(options.ConnectionString))
+        {
+            return ValidateOptionsResult.Skip; // the generated validator names it
+        }
+
+        try
+        {
+            if (options.Provider == DataProvider.PostgreSql)
+            {
+                var builder = new NpgsqlConnectionStringBuilder(options.ConnectionString);
+                if (string.IsNullOrWhiteSpace(builder.Host))
+                {
+                    return ValidateOptionsResult.Fail(
+                        "Data:Provider is PostgreSql, but Data:ConnectionString names no Host; set it to e.g. 'Host=db;Database=webavatar;Username=webavatar;Password=...'.");
+                }
+            }
+            else if (string.IsNullOrWhiteSpace(new SqliteConnectionStringBuilder(options.ConnectionString).DataSource))
+            {
+                return ValidateOptionsResult.Fail("Data:ConnectionString has no 'Data Source=<file>'; set it to e.g. 'Data Source=data/webavatar.db'.");
+            }
+        }
+        catch (ArgumentException ex)
+        {
+            return ValidateOptionsResult.Fail($"Data:ConnectionString is not a {options.Provider} connection string ({ex.Message}).");
+        }
+
+        return ValidateOptionsResult.Success;
+    }
+}

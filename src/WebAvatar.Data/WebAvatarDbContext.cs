@@ -15,6 +15,16 @@ public sealed class WebAvatarDbContext(DbContextOptions<WebAvatarDbContext> opti
 
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 
+    /// <summary>
+    /// Every DateTime is UTC in the code; stored and read back as UTC, so PostgreSQL's timestamptz accepts it and a value read
+    /// back says so, whichever provider holds it.
+    /// </summary>
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        configurationBuilder.Properties<DateTime?>().HaveConversion<UtcDateTimeConverter>();
+    }
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<AdminUser>(user =>

@@ -42,4 +42,24 @@ public sealed class DataOptionsTests
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
         Assert.Contains("ConnectionString", error.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("Database=webavatar;Username=webavatar", "names no Host")]
+    [InlineData("Data Source=data/webavatar.db", "not a PostgreSql connection string")]
+    [InlineData("Host=db;Flavour=strawberry", "not a PostgreSql connection string")]
+    public async Task A_postgresql_store_without_a_usable_connection_string_stops_the_app_at_start(string connectionString, string expected)
+    {
+        using var host = TempDatabase.Build(new Dictionary<string, string?> { ["Data:Provider"] = "PostgreSql", ["Data:ConnectionString"] = connectionString });
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        Assert.Contains("Data:ConnectionString", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_sqlite_store_given_a_postgresql_connection_string_stops_the_app_at_start()
+    {
+        using var host = TempDatabase.Build(new Dictionary<string, string?> { ["Data:ConnectionString"] = "Host=db;Database=webavatar" });
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+        Assert.Contains("not a Sqlite connection string", error.Message, StringComparison.Ordinal);
+    }
 }

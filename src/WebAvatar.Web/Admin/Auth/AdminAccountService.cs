@@ -70,7 +70,21 @@ public sealed class AdminAccountService(
         var user = new AdminUser { UserName = userName.Trim(), PasswordHash = string.Empty, CreatedUtc = time.GetUtcNow().UtcDateTime };
         user.PasswordHash = hasher.HashPassword(user, password);
         context.AdminUsers.Add(user);
-        await context.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await context.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Nodes of a cluster starting together on one database: another node created the first admin meanwhile.
+            if (await AnyAdminAsync(cancellationToken))
+            {
+                return false;
+            }
+
+            throw;
+        }
+
         await transaction.CommitAsync(cancellationToken);
         return true;
     }
