@@ -16,5 +16,6 @@ internal static partial class BenchRegistry
         Live.LiveBench.Register();
         Live.CyclesBench.Register();
         Live.ConcurrencyBench.Register();
+        Live.CapacityBench.Register();
     }
 }

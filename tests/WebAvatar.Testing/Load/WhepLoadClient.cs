@@ -45,6 +45,9 @@ public enum WhepLoadState
 /// <summary>One video frame as it completed: its RTP timestamp and the <see cref="Stopwatch"/> time of its marker packet.</summary>
 public readonly record struct WhepFrameArrival(uint RtpTimestamp, long ArrivalTimestamp);
 
+/// <summary>One Opus packet as it arrived: the <see cref="Stopwatch"/> time and its payload size (speech is far larger than silence).</summary>
+public readonly record struct WhepAudioArrival(long ArrivalTimestamp, int PayloadBytes);
+
 /// <summary>A snapshot of what a <see cref="WhepLoadClient"/> has received.</summary>
 public readonly record struct WhepLoadCounters(
     long VideoFrames,
@@ -84,6 +87,7 @@ public sealed class WhepLoadClient : IAsyncDisposable
     private readonly TaskCompletionSource _keysReady = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ConcurrentDictionary<UInt128, long> _outstandingChecks = new();
     private readonly List<WhepFrameArrival> _frames = new();
+    private readonly List<WhepAudioArrival> _audio = new();
     private readonly byte[] _stunResponse = new byte[StunMessage.MaxResponseLength];
     private Task _receiveLoop = Task.CompletedTask;
     private Task _checkLoop = Task.CompletedTask;
@@ -147,6 +151,18 @@ public sealed class WhepLoadClient : IAsyncDisposable
             lock (_frames)
             {
                 return _frames.ToArray();
+            }
+        }
+    }
+
+    /// <summary>Every Opus packet so far, oldest first.</summary>
+    public IReadOnlyList<WhepAudioArrival> AudioArrivals
+    {
+        get
+        {
+            lock (_audio)
+            {
+                return _audio.ToArray();
             }
         }
     }
@@ -467,6 +483,10 @@ public sealed class WhepLoadClient : IAsyncDisposable
         {
             Interlocked.Increment(ref _audioPackets);
             Interlocked.Add(ref _audioBytes, payload);
+            lock (_audio)
+            {
+                _audio.Add(new WhepAudioArrival(Stopwatch.GetTimestamp(), payload));
+            }
         }
         else
         {

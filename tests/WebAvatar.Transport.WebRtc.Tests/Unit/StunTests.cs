@@ -85,6 +85,46 @@ public class StunTests
         }
     }
 
+    [Fact]
+    public void ControllingRequestCarriesItsTieBreakerAndOnlyItsOwnResponseAnswersIt()
+    {
+        var transaction = RandomNumberGenerator.GetBytes(12);
+        var buffer = new byte[256];
+        int length = StunMessage.WriteBindingRequest(transaction, "srvU:ZwqB", Password, useCandidate: true, buffer, controllingTieBreaker: 0x0123456789ABCDEF);
+        var request = buffer[..length];
+
+        // RFC 8445 7.1.1: ICE-CONTROLLING (0x802A) holds the 64-bit tie-breaker, big-endian; the request stays valid for the server.
+        var attributes = Attributes(request);
+        Assert.Equal(Convert.FromHexString("0123456789ABCDEF"), attributes[StunMessage.AttrIceControlling]);
+        Assert.Equal(StunCheckResult.Valid, StunMessage.CheckBindingRequest(request, "srvU", Password, out bool useCandidate));
+        Assert.True(useCandidate);
+        Assert.True(StunMessage.VerifyIntegrity(request, Password));
+        Assert.True(StunMessage.VerifyFingerprint(request));
+        Assert.DoesNotContain(StunMessage.AttrIceControlling, Attributes(Request("srvU:ZwqB", Password)).Keys);
+
+        var response = new byte[StunMessage.MaxResponseLength];
+        int responseLength = StunMessage.WriteBindingSuccess(request, new IPEndPoint(IPAddress.Loopback, 5000), Password, response);
+        Assert.True(StunMessage.IsBindingSuccessFor(response.AsSpan(0, responseLength), transaction));
+        Assert.False(StunMessage.IsBindingSuccessFor(response.AsSpan(0, responseLength), RandomNumberGenerator.GetBytes(12)));
+        Assert.False(StunMessage.IsBindingSuccessFor(request, transaction)); // a request is not its own answer
+        Assert.False(StunMessage.IsBindingSuccessFor(response.AsSpan(0, 10), transaction));
+    }
+
+    /// <summary>The attributes of a STUN message by type (RFC 5389 15: type, length, value padded to 4 bytes).</summary>
+    private static Dictionary<ushort, byte[]> Attributes(byte[] message)
+    {
+        var found = new Dictionary<ushort, byte[]>();
+        for (int offset = 20; offset + 4 <= message.Length;)
+        {
+            ushort type = (ushort)((message[offset] << 8) | message[offset + 1]);
+            int size = (message[offset + 2] << 8) | message[offset + 3];
+            found[type] = message[(offset + 4)..(offset + 4 + size)];
+            offset += 4 + ((size + 3) & ~3);
+        }
+
+        return found;
+    }
+
     internal static byte[] Request(string username, byte[] password, bool useCandidate = false)
     {
         var buffer = new byte[256];

@@ -91,27 +91,10 @@ public sealed partial class AdminApp : IAsyncDisposable
         }));
     }
 
-    public static async Task<HttpResponseMessage> PostLoginAsync(HttpClient http, string user, string password)
-    {
-        var page = await http.GetStringAsync("/admin/login");
-        var token = TokenField().Match(page).Groups[1].Value;
-        Assert.False(string.IsNullOrEmpty(token), "the login page renders an antiforgery token");
-        return await http.PostAsync("/admin/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["__RequestVerificationToken"] = token,
-            ["UserName"] = user,
-            ["Password"] = password,
-            ["ReturnUrl"] = "/admin",
-        }));
-    }
+    public static Task<HttpResponseMessage> PostLoginAsync(HttpClient http, string user, string password) => AdminSignIn.PostLoginAsync(http, user, password);
 
     /// <summary>Adds the X-CSRF-TOKEN header the upload API needs.</summary>
-    public static async Task AddAntiforgeryHeaderAsync(HttpClient http)
-    {
-        using var doc = JsonDocument.Parse(await http.GetStringAsync("/api/admin/antiforgery"));
-        http.DefaultRequestHeaders.Remove("X-CSRF-TOKEN");
-        http.DefaultRequestHeaders.Add("X-CSRF-TOKEN", doc.RootElement.GetProperty("token").GetString());
-    }
+    public static Task AddAntiforgeryHeaderAsync(HttpClient http) => AdminSignIn.AddAntiforgeryHeaderAsync(http);
 
     public static async Task<HttpResponseMessage> UploadAsync(HttpClient http, byte[] content, string fileName, string contentType = "image/png")
     {
@@ -164,8 +147,7 @@ public sealed partial class AdminApp : IAsyncDisposable
         }
     }
 
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex TokenField();
+    private static Regex TokenField() => AdminSignIn.TokenField();
 }
 
 /// <summary>One app shared by the admin HTTP and browser tests (starting one costs seconds).</summary>

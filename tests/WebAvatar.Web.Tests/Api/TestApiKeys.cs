@@ -11,11 +11,7 @@ internal static class TestApiKeys
     public static async Task<(int Id, string Secret)> CreateAsync(AdminApp app, string name, string? allowedOrigins = null)
     {
         using var admin = await app.SignInAsync();
-        await AdminApp.AddAntiforgeryHeaderAsync(admin);
-        var response = await admin.PostAsJsonAsync("/api/admin/api-keys", new { name, allowedOrigins });
-        response.EnsureSuccessStatusCode();
-        var created = await response.Content.ReadFromJsonAsync<JsonElement>();
-        return (created.GetProperty("id").GetInt32(), created.GetProperty("secret").GetString()!);
+        return await AdminSignIn.CreateApiKeyAsync(admin, name, allowedOrigins);
     }
 
     public static async Task RevokeAsync(AdminApp app, int id)
