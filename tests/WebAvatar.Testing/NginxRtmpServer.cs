@@ -40,7 +40,7 @@ public sealed class NginxRtmpServer : IAsyncDisposable
 
         var directory = Path.Combine(Path.GetTempPath(), "nginx-rtmp-" + Guid.NewGuid().ToString("N")[..12]);
         System.IO.Directory.CreateDirectory(directory);
-        var server = new NginxRtmpServer(directory, FreePort());
+        var server = new NginxRtmpServer(directory, TestServers.FreePort());
         System.IO.Directory.CreateDirectory(server.RecordDirectory);
         await File.WriteAllTextAsync(Path.Combine(server.Directory, "nginx.conf"), server.Config());
         await server.RestartAsync();
@@ -82,27 +82,13 @@ public sealed class NginxRtmpServer : IAsyncDisposable
     }
 
     /// <summary>Kills the server abruptly, as a crash or network loss would.</summary>
-    public async Task KillAsync()
-    {
-        if (_process is { HasExited: false })
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-    }
+    public Task KillAsync() => TestServers.KillAsync(_process);
 
     public async ValueTask DisposeAsync()
     {
         await KillAsync();
         _process?.Dispose();
-        try
-        {
-            System.IO.Directory.Delete(Directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Best effort.
-        }
+        TestServers.DeleteFolder(Directory);
     }
 
     private string Config() => $$"""
@@ -128,13 +114,4 @@ public sealed class NginxRtmpServer : IAsyncDisposable
             }
         }
         """;
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 }

@@ -53,7 +53,7 @@ public sealed class PostgresServer : IAsyncDisposable
         string binaries = FindBinaries();
         string directory = Path.Combine(Path.GetTempPath(), "postgres-" + Guid.NewGuid().ToString("N")[..12]);
         System.IO.Directory.CreateDirectory(directory);
-        var server = new PostgresServer(directory, binaries, FreePort());
+        var server = new PostgresServer(directory, binaries, TestServers.FreePort());
         if (Environment.IsPrivilegedProcess)
         {
             await RunAsync("chown", "postgres:postgres", directory);
@@ -109,27 +109,13 @@ public sealed class PostgresServer : IAsyncDisposable
     }
 
     /// <summary>Kills the server abruptly, as a crash or network loss would.</summary>
-    public async Task KillAsync()
-    {
-        if (_process is { HasExited: false })
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-    }
+    public Task KillAsync() => TestServers.KillAsync(_process);
 
     public async ValueTask DisposeAsync()
     {
         await KillAsync();
         _process?.Dispose();
-        try
-        {
-            System.IO.Directory.Delete(Directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Best effort.
-        }
+        TestServers.DeleteFolder(Directory);
     }
 
     private static string FindBinaries()
@@ -164,14 +150,5 @@ public sealed class PostgresServer : IAsyncDisposable
         {
             throw new InvalidOperationException($"{file} {string.Join(' ', args)} exited with {process.ExitCode}:\n{await stdout}\n{await stderr}");
         }
-    }
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }

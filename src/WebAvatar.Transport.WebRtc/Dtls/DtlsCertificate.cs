@@ -51,6 +51,19 @@ public sealed class DtlsCertificate
         return new DtlsCertificate(certificate.GetEncoded(), keys.Private);
     }
 
+    /// <summary>
+    /// DTLS-SRTP authenticates each end by the certificate fingerprint its SDP announced (RFC 5763 5): throws the
+    /// bad_certificate alert unless <paramref name="chain"/>'s first certificate has <paramref name="expectedFingerprint"/>.
+    /// </summary>
+    public static void RequireFingerprint(Org.BouncyCastle.Tls.Certificate? chain, string expectedFingerprint)
+    {
+        if (chain is null || chain.IsEmpty
+            || !FormatFingerprint(SHA256.HashData(chain.GetCertificateAt(0).GetEncoded())).Equals(expectedFingerprint, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new Org.BouncyCastle.Tls.TlsFatalAlert(Org.BouncyCastle.Tls.AlertDescription.bad_certificate);
+        }
+    }
+
     public static string FormatFingerprint(ReadOnlySpan<byte> hash) => Convert.ToHexString(hash).Chunk(2).Aggregate(
         new System.Text.StringBuilder(hash.Length * 3),
         (sb, pair) => (sb.Length > 0 ? sb.Append(':') : sb).Append(pair)).ToString();

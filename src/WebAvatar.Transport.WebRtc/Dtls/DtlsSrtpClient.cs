@@ -84,17 +84,7 @@ internal sealed class DtlsSrtpClient : DefaultTlsClient
     {
         public void NotifyServerCertificate(TlsServerCertificate serverCertificate)
         {
-            var chain = serverCertificate.Certificate;
-            if (chain is null || chain.IsEmpty)
-            {
-                throw new TlsFatalAlert(AlertDescription.bad_certificate);
-            }
-
-            string actual = DtlsCertificate.FormatFingerprint(SHA256.HashData(chain.GetCertificateAt(0).GetEncoded()));
-            if (!actual.Equals(owner._expectedPeerFingerprint, StringComparison.OrdinalIgnoreCase))
-            {
-                throw new TlsFatalAlert(AlertDescription.bad_certificate);
-            }
+            DtlsCertificate.RequireFingerprint(serverCertificate.Certificate, owner._expectedPeerFingerprint);
         }
 
         public TlsCredentials GetClientCredentials(CertificateRequest certificateRequest)

@@ -108,20 +108,8 @@ public sealed class PostgreSqlStoreTests(PostgresFixture postgres)
         var created = new DateTime(2026, 12, 5, 10, 0, 0); // unspecified kind, as code that forgot DateTimeKind would write it
         await using (var db = await node.OpenAsync())
         {
-            db.Avatars.Add(new AvatarRecord
-            {
-                Id = "0123456789abcdef",
-                Name = "Ada",
-                Kind = AvatarKind.Video,
-                MediaType = "video/mp4",
-                StoredFileName = "upload.mp4",
-                Status = AvatarStatus.Ready,
-                Face = new FaceBox { X = 10, Y = 20, Width = 30, Height = 40 },
-                Voice = new VoiceBinding { VoiceId = "de", Speed = 1.25f, Pitch = 0.9f },
-                Persona = new Persona { SystemPrompt = "Be brief.", Greeting = "Hallo!", Language = "de" },
-                CreatedUtc = created,
-            });
-            db.Avatars.Add(new AvatarRecord { Id = "fedcba9876543210", Name = "No face", MediaType = "image/png", StoredFileName = "upload.png" });
+            db.Avatars.Add(TestAvatars.Ada(created));
+            db.Avatars.Add(TestAvatars.Plain());
             await db.SaveChangesAsync();
         }
 

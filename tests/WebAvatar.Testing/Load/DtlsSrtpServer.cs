@@ -71,19 +71,8 @@ internal sealed class DtlsSrtpServer : DefaultTlsServer
         return new CertificateRequest(new[] { ClientCertificateType.ecdsa_sign, ClientCertificateType.rsa_sign }, algorithms, null);
     }
 
-    public override void NotifyClientCertificate(Certificate clientCertificate)
-    {
-        if (clientCertificate is null || clientCertificate.IsEmpty)
-        {
-            throw new TlsFatalAlert(AlertDescription.bad_certificate);
-        }
-
-        string actual = DtlsCertificate.FormatFingerprint(SHA256.HashData(clientCertificate.GetCertificateAt(0).GetEncoded()));
-        if (!actual.Equals(_expectedPeerFingerprint, StringComparison.OrdinalIgnoreCase))
-        {
-            throw new TlsFatalAlert(AlertDescription.bad_certificate);
-        }
-    }
+    public override void NotifyClientCertificate(Certificate clientCertificate) =>
+        DtlsCertificate.RequireFingerprint(clientCertificate, _expectedPeerFingerprint);
 
     public override void NotifyHandshakeComplete()
     {
