@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -57,7 +55,7 @@ public class RtmpMirrorSetTests
         Assert.Throws<ArgumentException>(() => mirrors.Start("http://nope"));
         await using var pacer = new PatternPlayback(encoder, 160, 120);
 
-        string url = $"rtmp://127.0.0.1:{ClosedPort()}/live/key";
+        string url = $"rtmp://127.0.0.1:{TestServers.FreePort()}/live/key";
         var first = mirrors.Start(url);
         Assert.Equal(first.Id, mirrors.Start(url).Id); // idempotent per target
         Assert.Equal("s1", first.SessionId);
@@ -86,7 +84,7 @@ public class RtmpMirrorSetTests
     public async Task Mirror_stops_by_itself_when_the_session_ends()
     {
         var encoder = new SessionMediaEncoder("ending");
-        await using var mirror = new RtmpMirror(encoder, $"rtmp://127.0.0.1:{ClosedPort()}/live/k");
+        await using var mirror = new RtmpMirror(encoder, $"rtmp://127.0.0.1:{TestServers.FreePort()}/live/k");
         mirror.Start();
         await Task.Delay(300);
         encoder.Dispose();
@@ -124,14 +122,5 @@ public class RtmpMirrorSetTests
             .AddSingleton<IConfiguration>(configuration)
             .AddMedia()
             .BuildServiceProvider();
-    }
-
-    private static int ClosedPort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }
