@@ -36,6 +36,15 @@ public sealed record AvatarBackground(AvatarBackgroundMode Mode, string? Color =
         _ => $"Unknown background mode {Mode}.",
     };
 
+    /// <summary>What a renderer factory does first: throws <see cref="AvatarException"/> with the <see cref="Problem"/>, if any.</summary>
+    public void ThrowIfInvalid()
+    {
+        if (Problem() is { } problem)
+        {
+            throw new AvatarException(problem);
+        }
+    }
+
     /// <summary>Parses "#rrggbb" (the '#' optional).</summary>
     public static bool TryParseColor(string? text, out (byte R, byte G, byte B) color)
     {

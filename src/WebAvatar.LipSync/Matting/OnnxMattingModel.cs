@@ -1,6 +1,8 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using OpenCvSharp;
+using WebAvatar.Onnx;
 
 namespace WebAvatar.LipSync.Matting;
 
@@ -43,8 +45,7 @@ public sealed class OnnxMattingModel : IDisposable
         InferenceSession session;
         try
         {
-            using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
-            session = new InferenceSession(path, options);
+            session = OnnxSessions.Open(path, new OnnxSessionSettings(), NullLogger.Instance, out _);
         }
         catch (OnnxRuntimeException e)
         {

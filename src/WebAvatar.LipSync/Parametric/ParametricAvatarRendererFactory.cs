@@ -63,10 +63,7 @@ public sealed class ParametricAvatarRendererFactory : IAvatarRendererFactory
     public async Task<ParametricAvatarRenderer> CreateParametricAsync(string avatarPath, AvatarBackground background, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(background);
-        if (background.Problem() is { } problem)
-        {
-            throw new AvatarException(problem);
-        }
+        background.ThrowIfInvalid();
 
         using var image = await AvatarImage.LoadAsync(avatarPath, cancellationToken).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();

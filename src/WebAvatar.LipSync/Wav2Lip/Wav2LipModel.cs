@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
+using WebAvatar.Onnx;
 
 namespace WebAvatar.LipSync.Wav2Lip;
 
@@ -45,30 +46,11 @@ public sealed class Wav2LipModel : IDisposable
             throw new FileNotFoundException($"Wav2Lip model '{path}' not found; see models/README.md for how to export it.", path);
         }
 
-        using var sessionOptions = new SessionOptions
-        {
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            IntraOpNumThreads = options.IntraOpThreads,
-        };
-        string provider = "CPU";
-        if (options.UseCuda)
-        {
-            try
-            {
-                sessionOptions.AppendExecutionProvider_CUDA(0);
-                provider = "CUDA";
-            }
-            catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
-            {
-                logger.LogWarning("Wav2Lip: CUDA execution provider unavailable ({Reason}); falling back to CPU", e.Message);
-            }
-        }
-
         InferenceSession session;
+        string provider;
         try
         {
-            session = new InferenceSession(path, sessionOptions);
+            session = OnnxSessions.Open(path, new OnnxSessionSettings(options.IntraOpThreads, options.UseCuda), logger, out provider);
         }
         catch (OnnxRuntimeException e)
         {

@@ -65,10 +65,7 @@ public sealed class Wav2LipRendererFactory(
     public async Task<IAvatarRenderer> CreateAsync(string avatarPath, AvatarBackground background, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(background);
-        if (background.Problem() is { } problem)
-        {
-            throw new AvatarException(problem);
-        }
+        background.ThrowIfInvalid();
 
         var renderer = await CreateRendererAsync(avatarPath, cancellationToken).ConfigureAwait(false);
         if (background.Mode == AvatarBackgroundMode.Keep)

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
+using WebAvatar.Onnx;
 
 namespace WebAvatar.Speech.Recognition;
 
@@ -96,13 +97,16 @@ public sealed class WhisperOnnxModel : IDisposable
 
     internal InferenceSession Decoder => _decoder;
 
+    // The decoder cache changes size every step: no memory arena, so memory stays flat over a long session.
+    private static OnnxSessionSettings Settings(WhisperOptions options) => new(options.IntraOpThreads, options.UseCuda, FlatMemory: true);
+
     public static WhisperOnnxModel Load(WhisperModelFiles files, WhisperOptions options, ILogger logger)
     {
-        var encoder = OnnxSessionFactory.Open(files.EncoderPath, options.UseCuda, options.IntraOpThreads, logger);
+        var encoder = OnnxSessions.Open(files.EncoderPath, Settings(options), logger, out _);
         InferenceSession? decoder = null;
         try
         {
-            decoder = OnnxSessionFactory.Open(files.DecoderPath, options.UseCuda, options.IntraOpThreads, logger);
+            decoder = OnnxSessions.Open(files.DecoderPath, Settings(options), logger, out _);
             return new WhisperOnnxModel(files, encoder, decoder);
         }
         catch

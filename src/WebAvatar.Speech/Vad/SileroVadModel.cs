@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
+using WebAvatar.Onnx;
 using WebAvatar.Speech.Recognition;
 
 namespace WebAvatar.Speech.Vad;
@@ -20,7 +21,7 @@ public sealed class SileroVadModel : IVoiceProbabilityModel, IDisposable
 
     public SileroVadModel(string modelPath, ILogger logger, bool useCuda = false)
     {
-        _session = OnnxSessionFactory.Open(modelPath, useCuda, intraOpThreads: 1, logger);
+        _session = OnnxSessions.Open(modelPath, new OnnxSessionSettings(IntraOpThreads: 1, UseCuda: useCuda, FlatMemory: true), logger, out _);
         try
         {
             AudioInput = FindInput(dims => dims.Length == 2, TensorElementType.Float, "audio [1, N]");

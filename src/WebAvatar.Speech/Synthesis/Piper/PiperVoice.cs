@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.ML.OnnxRuntime;
+using WebAvatar.Onnx;
 using WebAvatar.Speech.Synthesis.Espeak;
 
 namespace WebAvatar.Speech.Synthesis.Piper;
@@ -59,11 +61,10 @@ public sealed class PiperVoice : IDisposable
 
         var config = PiperVoiceConfig.Load(modelPath + ".json");
         var espeakVoice = EspeakVoiceResolver.Resolve(EspeakRuntime.Shared.Voices, config.EspeakVoice);
-        using var options = new SessionOptions { IntraOpNumThreads = intraOpThreads, InterOpNumThreads = 1 };
         InferenceSession session;
         try
         {
-            session = new InferenceSession(modelPath, options);
+            session = OnnxSessions.Open(modelPath, new OnnxSessionSettings(intraOpThreads), NullLogger.Instance, out _);
         }
         catch (OnnxRuntimeException ex)
         {
