@@ -40,23 +40,45 @@ public sealed class DataOptions
 
     public string ResolvedFolder => AppPaths.Resolve(Folder);
 
+    /// <summary>Null when <see cref="Provider"/> can open <see cref="ConnectionString"/>, else what to fix (the validator's message at start).</summary>
+    public string? ConnectionProblem()
+    {
+        try
+        {
+            if (Provider == DataProvider.PostgreSql)
+            {
+                return string.IsNullOrWhiteSpace(new NpgsqlConnectionStringBuilder(ConnectionString).Host)
+                    ? "Data:Provider is PostgreSql, but Data:ConnectionString names no Host; set it to e.g. 'Host=db;Database=webavatar;Username=webavatar;Password=...'."
+                    : null;
+            }
+
+            return string.IsNullOrWhiteSpace(new SqliteConnectionStringBuilder(ConnectionString).DataSource)
+                ? "Data:ConnectionString has no 'Data Source=<file>'; set it to e.g. 'Data Source=data/webavatar.db'."
+                : null;
+        }
+        catch (ArgumentException ex)
+        {
+            return $"Data:ConnectionString is not a {Provider} connection string ({ex.Message}).";
+        }
+    }
+
     /// <summary>
     /// The connection string the provider opens: for SQLite with its file path made absolute and that file's folder created;
-    /// for PostgreSQL as given, once it parses.
+    /// for PostgreSQL as given. Throws <see cref="InvalidOperationException"/> with the <see cref="ConnectionProblem"/>, if any.
     /// </summary>
     public string ResolveConnectionString()
     {
+        if (ConnectionProblem() is { } problem)
+        {
+            throw new InvalidOperationException(problem);
+        }
+
         if (Provider == DataProvider.PostgreSql)
         {
-            return new NpgsqlConnectionStringBuilder(ConnectionString).ConnectionString;
+            return ConnectionString;
         }
 
         var builder = new SqliteConnectionStringBuilder(ConnectionString);
-        if (string.IsNullOrWhiteSpace(builder.DataSource))
-        {
-            throw new InvalidOperationException("Data:ConnectionString has no 'Data Source=<file>'; set it to e.g. 'Data Source=data/webavatar.db'.");
-        }
-
         if (builder.DataSource != ":memory:" && builder.Mode != SqliteOpenMode.Memory)
         {
             builder.DataSource = AppPaths.Resolve(builder.DataSource);
@@ -74,34 +96,8 @@ internal sealed partial class DataOptionsValidator : IValidateOptions<DataOption
 /// <summary>At start: the connection string is one the chosen provider can open, named plainly when it is not.</summary>
 internal sealed class DataConnectionValidator : IValidateOptions<DataOptions>
 {
-    public ValidateOptionsResult Validate(string? name, DataOptions options)
-    {
-        if (string.IsNullOrWhiteSpace(options.ConnectionString))
-        {
-            return ValidateOptionsResult.Skip; // the generated validator names it
-        }
-
-        try
-        {
-            if (options.Provider == DataProvider.PostgreSql)
-            {
-                var builder = new NpgsqlConnectionStringBuilder(options.ConnectionString);
-                if (string.IsNullOrWhiteSpace(builder.Host))
-                {
-                    return ValidateOptionsResult.Fail(
-                        "Data:Provider is PostgreSql, but Data:ConnectionString names no Host; set it to e.g. 'Host=db;Database=webavatar;Username=webavatar;Password=...'.");
-                }
-            }
-            else if (string.IsNullOrWhiteSpace(new SqliteConnectionStringBuilder(options.ConnectionString).DataSource))
-            {
-                return ValidateOptionsResult.Fail("Data:ConnectionString has no 'Data Source=<file>'; set it to e.g. 'Data Source=data/webavatar.db'.");
-            }
-        }
-        catch (ArgumentException ex)
-        {
-            return ValidateOptionsResult.Fail($"Data:ConnectionString is not a {options.Provider} connection string ({ex.Message}).");
-        }
-
-        return ValidateOptionsResult.Success;
-    }
+    public ValidateOptionsResult Validate(string? name, DataOptions options) =>
+        string.IsNullOrWhiteSpace(options.ConnectionString) ? ValidateOptionsResult.Skip // the generated validator names it
+        : options.ConnectionProblem() is { } problem ? ValidateOptionsResult.Fail(problem)
+        : ValidateOptionsResult.Success;
 }

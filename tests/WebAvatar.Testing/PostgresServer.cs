@@ -59,7 +59,7 @@ public sealed class PostgresServer : IAsyncDisposable
             await RunAsync("chown", "postgres:postgres", directory);
         }
 
-        await RunAsync(server.AsClusterOwner(Path.Combine(binaries, "initdb"),
+        await RunAsync(AsClusterOwner(Path.Combine(binaries, "initdb"),
             "-D", Path.Combine(directory, "data"), "-U", User, "--auth=trust", "-E", "UTF8", "--no-sync", "--locale=C.UTF-8"));
         await server.RestartAsync();
         return server;
@@ -129,7 +129,7 @@ public sealed class PostgresServer : IAsyncDisposable
     }
 
     /// <summary>PostgreSQL refuses to run as root: then the command runs as the postgres account (which Debian's package creates).</summary>
-    private (string File, List<string> Args) AsClusterOwner(string file, params string[] args) =>
+    private static (string File, List<string> Args) AsClusterOwner(string file, params string[] args) =>
         Environment.IsPrivilegedProcess ? ("runuser", ["-u", "postgres", "--", file, .. args]) : (file, [.. args]);
 
     private static Task RunAsync((string File, List<string> Args) command) => RunAsync(command.File, [.. command.Args]);

@@ -8,6 +8,8 @@ using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Math;
 using Org.BouncyCastle.Security;
 using Org.BouncyCastle.X509;
+using Tls = Org.BouncyCastle.Tls;
+using TlsBc = Org.BouncyCastle.Tls.Crypto.Impl.BC;
 
 namespace WebAvatar.Transport.WebRtc.Dtls;
 
@@ -51,16 +53,25 @@ public sealed class DtlsCertificate
         return new DtlsCertificate(certificate.GetEncoded(), keys.Private);
     }
 
+    /// <summary>This certificate and its key as the ECDSA (SHA-256) credentials one end of a handshake presents.</summary>
+    internal Tls.TlsCredentialedSigner Signer(TlsBc.BcTlsCrypto crypto, Tls.TlsContext context) =>
+        new TlsBc.BcDefaultTlsCredentialedSigner(
+            new Tls.Crypto.TlsCryptoParameters(context),
+            crypto,
+            PrivateKey,
+            new Tls.Certificate(new Tls.Crypto.TlsCertificate[] { crypto.CreateCertificate(Der) }),
+            new Tls.SignatureAndHashAlgorithm(Tls.HashAlgorithm.sha256, Tls.SignatureAlgorithm.ecdsa));
+
     /// <summary>
     /// DTLS-SRTP authenticates each end by the certificate fingerprint its SDP announced (RFC 5763 5): throws the
     /// bad_certificate alert unless <paramref name="chain"/>'s first certificate has <paramref name="expectedFingerprint"/>.
     /// </summary>
-    public static void RequireFingerprint(Org.BouncyCastle.Tls.Certificate? chain, string expectedFingerprint)
+    public static void RequireFingerprint(Tls.Certificate? chain, string expectedFingerprint)
     {
         if (chain is null || chain.IsEmpty
             || !FormatFingerprint(SHA256.HashData(chain.GetCertificateAt(0).GetEncoded())).Equals(expectedFingerprint, StringComparison.OrdinalIgnoreCase))
         {
-            throw new Org.BouncyCastle.Tls.TlsFatalAlert(Org.BouncyCastle.Tls.AlertDescription.bad_certificate);
+            throw new Tls.TlsFatalAlert(Tls.AlertDescription.bad_certificate);
         }
     }
 

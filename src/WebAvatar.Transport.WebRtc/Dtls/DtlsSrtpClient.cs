@@ -1,6 +1,4 @@
-using System.Security.Cryptography;
 using Org.BouncyCastle.Tls;
-using Org.BouncyCastle.Tls.Crypto;
 using Org.BouncyCastle.Tls.Crypto.Impl.BC;
 using WebAvatar.Transport.WebRtc.Srtp;
 
@@ -63,9 +61,7 @@ internal sealed class DtlsSrtpClient : DefaultTlsClient
     public override void NotifyHandshakeComplete()
     {
         base.NotifyHandshakeComplete();
-        var profile = SelectedProfile ?? throw new TlsFatalAlert(AlertDescription.handshake_failure);
-        int length = 2 * (profile.MasterKeyLength() + profile.MasterSaltLength());
-        KeyingMaterial = m_context.ExportKeyingMaterial(ExporterLabel.dtls_srtp, null, length);
+        KeyingMaterial = SrtpKeyingMaterial.Export(m_context, SelectedProfile);
     }
 
     public override TlsAuthentication GetAuthentication() => new Authentication(this);
@@ -89,14 +85,7 @@ internal sealed class DtlsSrtpClient : DefaultTlsClient
 
         public TlsCredentials GetClientCredentials(CertificateRequest certificateRequest)
         {
-            var crypto = (BcTlsCrypto)owner.Crypto;
-            var certificate = new Certificate(new TlsCertificate[] { crypto.CreateCertificate(owner._certificate.Der) });
-            return new BcDefaultTlsCredentialedSigner(
-                new TlsCryptoParameters(owner.m_context),
-                crypto,
-                owner._certificate.PrivateKey,
-                certificate,
-                new SignatureAndHashAlgorithm(Org.BouncyCastle.Tls.HashAlgorithm.sha256, SignatureAlgorithm.ecdsa));
+            return owner._certificate.Signer((BcTlsCrypto)owner.Crypto, owner.m_context);
         }
     }
 }

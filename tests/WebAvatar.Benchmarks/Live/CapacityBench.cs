@@ -85,7 +85,7 @@ internal static class CapacityBench
 
             await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken); // first keyframes, pacer settled
             var idle = await PhaseAsync(app, clients, seconds, speak: null, cancellationToken);
-            var speaking = await PhaseAsync(app, clients, seconds, speak: id => api.PostAsJsonAsync($"/api/v1/sessions/{id}/speak", new { text = Line, mode = "say-exactly" }, cancellationToken), cancellationToken, sessions);
+            var speaking = await PhaseAsync(app, clients, seconds, speak: i => api.PostAsJsonAsync($"/api/v1/sessions/{sessions[i]}/speak", new { text = Line, mode = "say-exactly" }, cancellationToken), cancellationToken);
             return new Level(n, idle, speaking, refused);
         }
         finally
@@ -100,9 +100,10 @@ internal static class CapacityBench
     /// <summary>
     /// One phase over <paramref name="seconds"/>: the app's CPU time, each client's frames, and for a speaking phase the time from
     /// each `speak` to the first packet clearly larger than the idle phase's packets (Opus spends a few bytes on silence).
+    /// <paramref name="speak"/> makes the session of client i say the line; null for an idle phase.
     /// </summary>
-    private static async Task<Phase> PhaseAsync(BenchApp app, List<WhepLoadClient> clients, double seconds, Func<string, Task<HttpResponseMessage>>? speak,
-        CancellationToken cancellationToken, List<string>? sessions = null)
+    private static async Task<Phase> PhaseAsync(BenchApp app, List<WhepLoadClient> clients, double seconds, Func<int, Task<HttpResponseMessage>>? speak,
+        CancellationToken cancellationToken)
     {
         using var server = Process.GetProcessById(app.Process.ProcessId);
         var self = Process.GetCurrentProcess();
@@ -112,19 +113,18 @@ internal static class CapacityBench
         self.Refresh();
         var cpuBefore = server.TotalProcessorTime;
         var selfBefore = self.TotalProcessorTime;
-        var clock = Stopwatch.StartNew();
         long phaseStart = Stopwatch.GetTimestamp();
         var firstAudio = new List<double>();
         var sends = new List<(int Client, long At)>();
-        if (speak is not null && sessions is not null)
+        if (speak is not null)
         {
             // Rounds every SpeakEverySeconds: each line (about 2.5 s) has ended before the next is sent.
             for (int round = 0; round < Math.Max(1, (int)(seconds / SpeakEverySeconds)); round++)
             {
-                await Task.WhenAll(sessions.Select(async (id, i) =>
+                await Task.WhenAll(clients.Select(async (_, i) =>
                 {
                     long at = Stopwatch.GetTimestamp();
-                    var answer = await speak(id);
+                    var answer = await speak(i);
                     if (answer.StatusCode != HttpStatusCode.Accepted)
                     {
                         throw new InvalidOperationException($"speak refused: {(int)answer.StatusCode} {await answer.Content.ReadAsStringAsync(cancellationToken)}");
@@ -144,7 +144,7 @@ internal static class CapacityBench
             await Task.Delay(TimeSpan.FromSeconds(seconds), cancellationToken);
         }
 
-        double wall = clock.Elapsed.TotalSeconds;
+        double wall = Stopwatch.GetElapsedTime(phaseStart).TotalSeconds;
         server.Refresh();
         self.Refresh();
         double cpu = (server.TotalProcessorTime - cpuBefore).TotalSeconds / wall;

@@ -1,6 +1,4 @@
-using System.Security.Cryptography;
 using Org.BouncyCastle.Tls;
-using Org.BouncyCastle.Tls.Crypto;
 using Org.BouncyCastle.Tls.Crypto.Impl.BC;
 using WebAvatar.Transport.WebRtc.Dtls;
 using WebAvatar.Transport.WebRtc.Srtp;
@@ -77,9 +75,7 @@ internal sealed class DtlsSrtpServer : DefaultTlsServer
     public override void NotifyHandshakeComplete()
     {
         base.NotifyHandshakeComplete();
-        var profile = SelectedProfile ?? throw new TlsFatalAlert(AlertDescription.handshake_failure);
-        int length = 2 * (profile.MasterKeyLength() + profile.MasterSaltLength());
-        KeyingMaterial = m_context.ExportKeyingMaterial(ExporterLabel.dtls_srtp, null, length);
+        KeyingMaterial = SrtpKeyingMaterial.Export(m_context, SelectedProfile);
     }
 
     protected override ProtocolVersion[] GetSupportedVersions() => ProtocolVersion.DTLSv12.Only();
@@ -91,15 +87,5 @@ internal sealed class DtlsSrtpServer : DefaultTlsServer
         CipherSuite.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
     };
 
-    protected override TlsCredentialedSigner GetECDsaSignerCredentials()
-    {
-        var crypto = (BcTlsCrypto)Crypto;
-        var certificate = new Certificate(new TlsCertificate[] { crypto.CreateCertificate(_certificate.Der) });
-        return new BcDefaultTlsCredentialedSigner(
-            new TlsCryptoParameters(m_context),
-            crypto,
-            _certificate.PrivateKey,
-            certificate,
-            new SignatureAndHashAlgorithm(Org.BouncyCastle.Tls.HashAlgorithm.sha256, SignatureAlgorithm.ecdsa));
-    }
+    protected override TlsCredentialedSigner GetECDsaSignerCredentials() => _certificate.Signer((BcTlsCrypto)Crypto, m_context);
 }
