@@ -22,10 +22,20 @@ done
 python3 - "$RESULTS" <<'PY' || true
 import sys, glob, xml.etree.ElementTree as ET
 p = f = s = 0
-for t in glob.glob(sys.argv[1] + "/*.trx"):
-    c = ET.parse(t).getroot().find(".//{*}Counters")
+failures = []
+for t in sorted(glob.glob(sys.argv[1] + "/*.trx")):
+    root = ET.parse(t).getroot()
+    c = root.find(".//{*}Counters")
     if c is None: continue
     p += int(c.get("passed", 0)); f += int(c.get("failed", 0)) + int(c.get("error", 0)); s += int(c.get("notExecuted", 0))
+    for r in root.iter():
+        if r.tag.endswith("UnitTestResult") and r.get("outcome") == "Failed":
+            message = next((m.text or "" for m in r.iter() if m.tag.endswith("Message")), "")
+            failures.append((r.get("testName"), message.strip().splitlines()[:3]))
+# The failures again at the very end, so that a log read from its tail still names them.
+for name, message in failures:
+    print(f"FAILED {name}")
+    for line in message: print(f"    {line[:300]}")
 print(f"{p} passed, {f} failed, {s} skipped")
 PY
 exit $status
