@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # One command to run every test: installs what is missing (including the test-only Debian
-# packages: Chromium, nginx with the RTMP module, the PostgreSQL server), builds, and runs all test projects.
+# packages: Chromium, nginx with the RTMP module, the PostgreSQL and Redis servers), builds, and runs all test projects.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-EXTRA_APT="chromium nginx libnginx-mod-rtmp postgresql ${EXTRA_APT:-}" "$ROOT/scripts/setup.sh"
+EXTRA_APT="chromium nginx libnginx-mod-rtmp postgresql redis-server ${EXTRA_APT:-}" "$ROOT/scripts/setup.sh"
 cd "$ROOT"
 dotnet build WebAvatar.sln -c Release --nologo -v q --no-restore
 RESULTS="$ROOT/artifacts/test-results"

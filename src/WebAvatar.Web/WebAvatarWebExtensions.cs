@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
+using WebAvatar.Cluster;
 using WebAvatar.LipSync;
 using WebAvatar.Media;
 using WebAvatar.Pipeline;
@@ -48,6 +49,7 @@ public static class WebAvatarWebExtensions
         builder.AddWebAvatarTelemetry();
         builder.AddAdmin();
         builder.AddSessionApi();
+        builder.AddCluster();
         return builder;
     }
 

@@ -75,14 +75,12 @@ public sealed class AppProcess : IAsyncDisposable
         return app;
     }
 
+    /// <summary>Kills the app abruptly (SIGKILL to its process tree), as a crashed machine would stop; the object stays usable for its log.</summary>
+    public Task KillAsync() => TestServers.KillAsync(_process);
+
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-
+        await KillAsync();
         _process.Dispose();
     }
 

@@ -70,8 +70,14 @@ public sealed partial class SessionRegistry : IAsyncDisposable
     /// the grace time, in which the caller takes its lease (a broadcast holds itself until deleted; an API session holds
     /// itself for <see cref="SessionOptions.ApiLeaseSeconds"/> after each keep-alive).
     /// </summary>
-    public async Task<LiveSession> CreateAsync(SessionSpec spec, CancellationToken cancellationToken)
+    /// <param name="id">The session's id when the caller chose it (a cluster front door, before placement); null draws one.</param>
+    public async Task<LiveSession> CreateAsync(SessionSpec spec, CancellationToken cancellationToken, string? id = null)
     {
+        if (id is not null && (!SessionKeys.IsWellFormed(id) || _sessions.ContainsKey(id)))
+        {
+            throw new ArgumentException($"'{id}' is not a usable new session id.", nameof(id));
+        }
+
         foreach (var url in spec.StreamTargets ?? [])
         {
             Media.Rtmp.RtmpTarget.Parse(url); // refuse a malformed target before any work
@@ -88,7 +94,7 @@ public sealed partial class SessionRegistry : IAsyncDisposable
             }
 
             var profile = await _profiles.ResolveAsync(spec, cancellationToken).ConfigureAwait(false);
-            var session = await AssembleAsync(spec, profile, cancellationToken).ConfigureAwait(false);
+            var session = await AssembleAsync(spec, profile, id, cancellationToken).ConfigureAwait(false);
             switch (spec.Kind)
             {
                 case SessionKind.Broadcast:
@@ -118,9 +124,9 @@ public sealed partial class SessionRegistry : IAsyncDisposable
     }
 
     /// <summary>Builds a session's parts; when one fails, those already made are released.</summary>
-    private async Task<LiveSession> AssembleAsync(SessionSpec spec, SessionProfile profile, CancellationToken cancellationToken)
+    private async Task<LiveSession> AssembleAsync(SessionSpec spec, SessionProfile profile, string? id, CancellationToken cancellationToken)
     {
-        var conversation = await _conversations.CreateAsync(profile, spec.Mode, cancellationToken).ConfigureAwait(false);
+        var conversation = await _conversations.CreateAsync(profile, spec.Mode, cancellationToken, id).ConfigureAwait(false);
         SessionMediaEncoder? media = null;
         try
         {

@@ -20,15 +20,18 @@ public sealed class ConversationSessionFactory(
     ILoggerFactory loggers,
     WebAvatarTelemetry telemetry)
 {
-    /// <summary>A conversation for <paramref name="profile"/>; <see cref="SessionMode.Echo"/> repeats the user instead of asking the LLM.</summary>
-    public async Task<ConversationSession> CreateAsync(SessionProfile profile, SessionMode mode, CancellationToken cancellationToken)
+    /// <summary>
+    /// A conversation for <paramref name="profile"/>; <see cref="SessionMode.Echo"/> repeats the user instead of asking the LLM.
+    /// <paramref name="id"/> names it (a cluster front door chooses it before placing the session); null draws a new one.
+    /// </summary>
+    public async Task<ConversationSession> CreateAsync(SessionProfile profile, SessionMode mode, CancellationToken cancellationToken, string? id = null)
     {
         var (client, status) = mode == SessionMode.Echo
             ? llm.Echo("echo mode requested for this session")
             : await llm.GetAsync(profile.LlmEndpoint, profile.LlmModel, cancellationToken).ConfigureAwait(false);
         var factory = SelectRenderer(profile.LipSyncEngine);
         var renderer = await factory.CreateAsync(profile.AvatarPath, profile.Background ?? AvatarBackground.Keep, cancellationToken).ConfigureAwait(false);
-        var id = Guid.NewGuid().ToString("N")[..12];
+        id ??= SessionKeys.NewId();
         var llmSettings = llmOptions.Value;
         if (!string.IsNullOrWhiteSpace(profile.SystemPrompt))
         {

@@ -27,8 +27,7 @@ public static class WebRtcEndpoints
         var group = endpoints.MapGroup(prefix);
         group.MapGet("/" + ScriptFileName, ServeScript);
         group.MapPost("/{sessionId}", PostOfferAsync);
-        group.MapDelete("/{sessionId}/{peerId}", (string sessionId, string peerId, WebRtcPeerManager peers) =>
-            peers.ClosePeer(sessionId, peerId) ? Results.NoContent() : Results.NotFound());
+        group.MapDelete("/{sessionId}/{peerId}", DeletePeerAsync);
         group.MapGet("/{sessionId}/{peerId}/stats", (string sessionId, string peerId, WebRtcPeerManager peers) =>
             peers.Find(sessionId, peerId) is { } peer ? Results.Json(peer.GetStats()) : Results.NotFound());
         return endpoints;
@@ -55,14 +54,26 @@ public static class WebRtcEndpoints
 
         try
         {
-            var created = await peers.CreatePeerAsync(sessionId, offer, cancellationToken);
-            if (created is null)
+            string? answer = null, peerId = null;
+            var layout = VideoLayout.Opaque;
+            if (await peers.CreatePeerAsync(sessionId, offer, cancellationToken) is { } created)
+            {
+                (answer, peerId, layout) = (created.AnswerSdp, created.Peer.Id, created.VideoLayout);
+            }
+            else if (request.HttpContext.RequestServices.GetService<IRemoteWebRtcSessions>() is { } remote
+                && await remote.OfferAsync(sessionId, offer, cancellationToken) is { } answered)
+            {
+                // The session runs on another node: its answer carries that node's address, and media goes there.
+                (answer, peerId, layout) = (answered.AnswerSdp, answered.PeerId, answered.VideoLayout);
+            }
+
+            if (answer is null)
             {
                 return Results.Text($"Unknown session '{sessionId}'.", statusCode: StatusCodes.Status404NotFound);
             }
 
-            string location = $"{request.PathBase}{request.Path.Value!.TrimEnd('/')}/{created.Peer.Id}";
-            return new SdpAnswerResult(created.AnswerSdp, location, created.VideoLayout);
+            string location = $"{request.PathBase}{request.Path.Value!.TrimEnd('/')}/{peerId}";
+            return new SdpAnswerResult(answer, location, layout);
         }
         catch (SdpException e)
         {
@@ -72,6 +83,13 @@ public static class WebRtcEndpoints
         {
             return Results.Text(e.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
         }
+    }
+
+    private static async Task<IResult> DeletePeerAsync(string sessionId, string peerId, WebRtcPeerManager peers, HttpContext http, CancellationToken cancellationToken)
+    {
+        bool closed = peers.ClosePeer(sessionId, peerId)
+            || (http.RequestServices.GetService<IRemoteWebRtcSessions>() is { } remote && await remote.ClosePeerAsync(sessionId, peerId, cancellationToken));
+        return closed ? Results.NoContent() : Results.NotFound();
     }
 
     private static bool IsSdp(string? contentType) =>

@@ -52,6 +52,9 @@ internal static class AdminApiEndpoints
             return Results.NoContent();
         }).AddEndpointFilter<Auth.AntiforgeryHeaderFilter>();
 
+        // Every node of the cluster with its load, and every node's live sessions with the node that runs each.
+        api.MapGet("/nodes", async (Cluster.Sessions.ClusterSessions cluster, CancellationToken ct) => Results.Ok(await cluster.DescribeNodesAsync(ct)));
+
         BroadcastEndpoints.Map(api);
 
         api.MapGet("/history", async (ChatHistoryStore history, CancellationToken ct) => Results.Ok(await history.ListSessionsAsync(ct)));

@@ -64,7 +64,7 @@
   const video = $('video'), start = $('.start'), lines = $('.lines'), status = $('.status');
   const mic = $('.mic'), input = $('input'), send = $('.send'), form = $('form');
 
-  let sessionId = null, controller = null, events = null, micConnected = false;
+  let sessionId = null, controller = null, events = null, micConnected = false, ended = false;
 
   function say(message) { status.textContent = message || ''; }
 
@@ -124,7 +124,12 @@
         try { message = JSON.parse(data); } catch { continue; }
         if (type === 'transcript' && message.isFinal && message.text) addLine(message.role, message.text);
         else if (type === 'error') say(message.message);
-        else if (type === 'ended') { say('The conversation has ended.'); setReady(false); }
+        else if (type === 'ended') {
+          // Say why (deleted, left idle, or the server node that ran it stopped); nothing after it replaces the reason.
+          ended = true;
+          say('The conversation has ended' + (message.reason ? ': ' + message.reason + '.' : '.'));
+          setReady(false);
+        }
       }
     }
   }
@@ -140,7 +145,7 @@
     if (controller) await controller.close();
     controller = window.WebAvatarWebRtc.connect({
       sessionId, videoElement: video, mic: withMic, baseUrl: base + '/api/webrtc',
-      onStateChange: (state) => { if (state === 'failed') say('The connection to the avatar failed; retrying...'); },
+      onStateChange: (state) => { if (state === 'failed' && !ended) say('The connection to the avatar failed; retrying...'); },
     });
     micConnected = withMic;
     await controller.ready;
@@ -148,6 +153,7 @@
   }
 
   async function begin() {
+    ended = false;
     start.disabled = true;
     start.textContent = 'Connecting...';
     say('');

@@ -3,8 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using WebAvatar.Data;
 using WebAvatar.Data.Entities;
-using WebAvatar.Pipeline.Live;
-using WebAvatar.Pipeline.Options;
+using WebAvatar.Cluster.Sessions;
 using WebAvatar.Sessions;
 using WebAvatar.Web.Admin.Streams;
 using WebAvatar.Web.Api.Keys;
@@ -33,17 +32,17 @@ public static class SessionApiEndpoints
             .WithSummary("Create a session (kind api or broadcast).")
             .Accepts<CreateSessionRequest>("application/json").Produces<SessionView>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
-        api.MapGet("/sessions", List).WithSummary("This key's live sessions.").Produces<SessionView[]>();
-        api.MapGet("/sessions/{id}", Get).WithSummary("One session.").Produces<SessionView>().ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/sessions", ListAsync).WithSummary("This key's live sessions.").Produces<SessionView[]>();
+        api.MapGet("/sessions/{id}", GetAsync).WithSummary("One session.").Produces<SessionView>().ProducesProblem(StatusCodes.Status404NotFound);
         api.MapDelete("/sessions/{id}", DeleteAsync).WithSummary("End a session (its RTMP streams stop).")
             .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPost("/sessions/{id}/speak", SpeakAsync)
             .WithSummary("Say a line exactly, or ask the LLM; interrupt-current replaces what is being said.")
             .Accepts<SpeakRequest>("application/json").Produces<CommandAccepted>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
-        api.MapPost("/sessions/{id}/interrupt", Interrupt).WithSummary("Stop the avatar now.")
+        api.MapPost("/sessions/{id}/interrupt", InterruptAsync).WithSummary("Stop the avatar now.")
             .Produces<CommandAccepted>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status404NotFound);
-        api.MapPost("/sessions/{id}/keepalive", KeepAlive).WithSummary("Renew this client's hold on an api session.")
+        api.MapPost("/sessions/{id}/keepalive", KeepAliveAsync).WithSummary("Renew this client's hold on an api session.")
             .Produces<SessionView>().ProducesProblem(StatusCodes.Status404NotFound);
         api.MapGet("/sessions/{id}/events", SessionEventStream.StreamAsync)
             .WithSummary("Server-Sent Events: state, transcript (partial and final), stage timings, barge-in, errors, ended. Holds the session while open.")
@@ -51,17 +50,15 @@ public static class SessionApiEndpoints
         return app;
     }
 
-    /// <summary>The session when it exists, is live, and was created by this key; null otherwise (the caller answers 404).</summary>
-    public static LiveSession? FindOwn(SessionRegistry registry, ClaimsPrincipal user, string id) =>
-        registry.Find(id) is { IsClosed: false } session && session.Spec.Kind != SessionKind.Chat && session.Spec.Owner == KeyOf(user)
-            ? session
-            : null;
-
     public static IResult NotFound(string id) =>
         ApiJson.Problem(StatusCodes.Status404NotFound, "Unknown session", $"There is no live session '{id}' for this API key.");
 
-    private static string KeyOf(ClaimsPrincipal user) =>
+    /// <summary>The API key's owner name: a key sees only the sessions it created.</summary>
+    public static string KeyOf(ClaimsPrincipal user) =>
         SessionOwner.ForApiKey(ApiKeyClaims.GetKeyId(user) ?? throw new InvalidOperationException("An API route ran without an API key."));
+
+    /// <summary>The grain of a session named in a URL, or null for an id no session can have (answered 404 without asking).</summary>
+    public static ISessionGrain? Grain(ClusterSessions sessions, string id) => SessionKeys.IsWellFormed(id) ? sessions.Session(id) : null;
 
     private static async Task<IResult> ListAvatarsAsync(IDbContextFactory<WebAvatarDbContext> db, CancellationToken cancellationToken)
     {
@@ -70,7 +67,7 @@ public static class SessionApiEndpoints
         return ApiJson.Ok(avatars.Select(a => new AvatarChoice(a.Id, a.Name, a.IsDefault, a.Voice.VoiceId, a.LipSyncEngine)).ToList());
     }
 
-    private static async Task<IResult> CreateAsync(HttpRequest request, ClaimsPrincipal user, SessionRegistry registry, StreamTargetStore targets, CancellationToken cancellationToken)
+    private static async Task<IResult> CreateAsync(HttpRequest request, ClaimsPrincipal user, ClusterSessions sessions, StreamTargetStore targets, CancellationToken cancellationToken)
     {
         var (body, error) = await ApiJson.ReadAsync(request, new CreateSessionRequest(), cancellationToken);
         if (error is not null)
@@ -114,85 +111,63 @@ public static class SessionApiEndpoints
         try
         {
             var spec = new SessionSpec(kind, body.Mode ?? SessionMode.Chat, body.AvatarId, body.VoiceId, body.Persona, KeyOf(user), urls);
-            var session = await registry.CreateAsync(spec, cancellationToken);
-            return Results.Json(View(session), SessionJson.Options, statusCode: StatusCodes.Status201Created);
+            var session = await sessions.CreateAsync(spec, cancellationToken);
+            return Results.Json(session, SessionJson.Options, statusCode: StatusCodes.Status201Created);
         }
-        catch (SessionLimitException ex)
+        catch (ClusterFullException ex)
         {
             return ApiJson.Problem(StatusCodes.Status503ServiceUnavailable, "No free session slot", ex.Message);
         }
-        catch (SessionRequestException ex)
+        catch (SessionRefusedException ex) when (ex.Reason == SessionRefusal.UnknownAvatar)
         {
             return ApiJson.Problem(StatusCodes.Status404NotFound, "Unknown avatar", ex.Message);
         }
-        catch (LipSync.AvatarException ex)
+        catch (SessionRefusedException ex)
         {
             return ApiJson.Problem(StatusCodes.Status400BadRequest, "Avatar not usable", ex.Message);
         }
     }
 
-    private static IResult List(ClaimsPrincipal user, SessionRegistry registry) =>
-        ApiJson.Ok(registry.Sessions.Where(s => FindOwn(registry, user, s.Id) is not null).OrderBy(s => s.CreatedAt).Select(View).ToList());
+    private static async Task<IResult> ListAsync(ClaimsPrincipal user, ClusterSessions sessions, CancellationToken cancellationToken) =>
+        ApiJson.Ok(await sessions.ListAsync(KeyOf(user), cancellationToken));
 
-    private static IResult Get(string id, ClaimsPrincipal user, SessionRegistry registry) =>
-        FindOwn(registry, user, id) is { } session ? ApiJson.Ok(View(session)) : NotFound(id);
+    private static async Task<IResult> GetAsync(string id, ClaimsPrincipal user, ClusterSessions sessions) =>
+        Grain(sessions, id) is { } grain && await grain.DescribeAsync(KeyOf(user)) is { } view ? ApiJson.Ok(view) : NotFound(id);
 
-    private static async Task<IResult> DeleteAsync(string id, ClaimsPrincipal user, SessionRegistry registry)
+    private static async Task<IResult> DeleteAsync(string id, ClaimsPrincipal user, ClusterSessions sessions) =>
+        Grain(sessions, id) is { } grain && await grain.CloseAsync(KeyOf(user), "deleted by its API client") ? Results.NoContent() : NotFound(id);
+
+    private static async Task<IResult> SpeakAsync(string id, HttpRequest request, ClaimsPrincipal user, ClusterSessions sessions, CancellationToken cancellationToken)
     {
-        if (FindOwn(registry, user, id) is null)
-        {
-            return NotFound(id);
-        }
-
-        await registry.CloseAsync(id, "deleted by its API client");
-        return Results.NoContent();
-    }
-
-    private static async Task<IResult> SpeakAsync(string id, HttpRequest request, ClaimsPrincipal user, SessionRegistry registry, IOptions<PipelineOptions> pipeline, CancellationToken cancellationToken)
-    {
-        if (FindOwn(registry, user, id) is not { } session)
-        {
-            return NotFound(id);
-        }
-
         var (body, error) = await ApiJson.ReadAsync<SpeakRequest>(request, null, cancellationToken);
         if (error is not null)
         {
             return error;
         }
 
-        var result = session.Execute(new SpeakCommand(body!.Text ?? string.Empty, body.Mode, body.InterruptCurrent));
+        if (Grain(sessions, id) is not { } grain
+            || await grain.ExecuteAsync(KeyOf(user), new SpeakCommand(body!.Text ?? string.Empty, body.Mode, body.InterruptCurrent)) is not { } result)
+        {
+            return NotFound(id);
+        }
+
         return result.Accepted
             ? ApiJson.Ok(new CommandAccepted(result.ReplyId, result.ReplyId is null), StatusCodes.Status202Accepted)
             : ApiJson.Problem(StatusCodes.Status400BadRequest, "Not spoken", result.Error ?? "The line was refused.");
     }
 
-    private static IResult Interrupt(string id, ClaimsPrincipal user, SessionRegistry registry)
+    private static async Task<IResult> InterruptAsync(string id, ClaimsPrincipal user, ClusterSessions sessions)
     {
-        if (FindOwn(registry, user, id) is not { } session)
+        if (Grain(sessions, id) is not { } grain || await grain.ExecuteAsync(KeyOf(user), new InterruptCommand()) is not { } result)
         {
             return NotFound(id);
         }
 
-        var result = session.Execute(new InterruptCommand());
         return result.Accepted
             ? ApiJson.Ok(new CommandAccepted(null, false), StatusCodes.Status202Accepted)
             : ApiJson.Problem(StatusCodes.Status409Conflict, "Not interrupted", result.Error ?? "Refused.");
     }
 
-    private static IResult KeepAlive(string id, ClaimsPrincipal user, SessionRegistry registry)
-    {
-        if (FindOwn(registry, user, id) is not { } session)
-        {
-            return NotFound(id);
-        }
-
-        ApiLease(session)?.KeepAlive();
-        return ApiJson.Ok(View(session));
-    }
-
-    private static SessionLease? ApiLease(LiveSession session) =>
-        session.Leases.Active.FirstOrDefault(l => l.Kind == LeaseKind.Api && l.ExpiresAt is not null);
-
-    private static SessionView View(LiveSession session) => SessionView.From(session, ApiLease(session)?.ExpiresAt);
+    private static async Task<IResult> KeepAliveAsync(string id, ClaimsPrincipal user, ClusterSessions sessions) =>
+        Grain(sessions, id) is { } grain && await grain.KeepAliveAsync(KeyOf(user)) is { } view ? ApiJson.Ok(view) : NotFound(id);
 }

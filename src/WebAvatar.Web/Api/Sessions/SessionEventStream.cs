@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using WebAvatar.Pipeline.Live;
+using WebAvatar.Cluster.Sessions;
 using WebAvatar.Sessions;
 
 namespace WebAvatar.Web.Api.Sessions;
@@ -17,58 +17,63 @@ internal static class SessionEventStream
 {
     private static readonly TimeSpan PingInterval = TimeSpan.FromSeconds(15);
 
-    public static IResult StreamAsync(string id, ClaimsPrincipal user, SessionRegistry registry, HttpContext http)
+    public static async Task<IResult> StreamAsync(string id, ClaimsPrincipal user, ClusterSessions sessions, HttpContext http)
     {
-        if (SessionApiEndpoints.FindOwn(registry, user, id) is not { } session)
+        // The session may run on any node: its grain sends the events here, and holds the session while this stream is open.
+        if (!SessionKeys.IsWellFormed(id) || await sessions.FollowAsync(id, SessionApiEndpoints.KeyOf(user), http.RequestAborted) is not { } events)
         {
             return SessionApiEndpoints.NotFound(id);
         }
 
         http.Response.Headers.CacheControl = "no-store";
         http.Response.Headers["X-Accel-Buffering"] = "no";
-        return TypedResults.ServerSentEvents(ReadAsync(session, http.RequestAborted));
+        return TypedResults.ServerSentEvents(ReadAsync(events, http.RequestAborted));
     }
 
-    private static async IAsyncEnumerable<SseItem<string>> ReadAsync(LiveSession session, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<SseItem<string>> ReadAsync(IAsyncEnumerable<SessionEvent> events, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var subscription = session.Subscribe();
-        using var hold = session.Leases.Hold(LeaseKind.Api, "event stream");
-        yield return Item(new SessionStateChanged(session.State) { SessionId = session.Id });
-        var events = subscription.Events;
+        await using var reader = events.GetAsyncEnumerator(cancellationToken);
+        Task<bool>? pending = null;
         while (true)
         {
-            SessionEvent? next = null;
-            bool ended = false;
-            using (var ping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            pending ??= reader.MoveNextAsync().AsTask();
+            bool ping;
+            using (var quiet = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
-                ping.CancelAfter(PingInterval);
-                try
-                {
-                    if (await events.WaitToReadAsync(ping.Token))
-                    {
-                        events.TryRead(out next);
-                    }
-                    else
-                    {
-                        ended = true;
-                    }
-                }
-                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-                {
-                }
-                catch (OperationCanceledException)
-                {
-                    ended = true;
-                }
+                var delay = Task.Delay(PingInterval, quiet.Token);
+                ping = await Task.WhenAny(pending, delay).ConfigureAwait(false) == delay;
+                await quiet.CancelAsync().ConfigureAwait(false);
             }
 
-            if (ended)
+            if (cancellationToken.IsCancellationRequested)
             {
                 yield break;
             }
 
-            yield return next is null ? new SseItem<string>("{}", "ping") : Item(next);
-            if (next is SessionEnded)
+            if (ping)
+            {
+                yield return new SseItem<string>("{}", "ping");
+                continue;
+            }
+
+            bool more;
+            try
+            {
+                more = await pending.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                yield break;
+            }
+
+            pending = null;
+            if (!more)
+            {
+                yield break;
+            }
+
+            yield return Item(reader.Current);
+            if (reader.Current is SessionEnded)
             {
                 yield break;
             }

@@ -1,4 +1,4 @@
-using WebAvatar.Pipeline.Live;
+using WebAvatar.Cluster.Sessions;
 using WebAvatar.Web.Api.Keys;
 using WebAvatar.Web.Api.Sessions;
 
@@ -19,7 +19,7 @@ internal sealed class WidgetCorsMiddleware(RequestDelegate next)
     public static bool Applies(HttpContext context) =>
         context.Request.Path.StartsWithSegments(SessionApiEndpoints.Prefix) || context.Request.Path.StartsWithSegments(WebRtcPrefix);
 
-    public async Task InvokeAsync(HttpContext context, ApiKeyStore keys, SessionRegistry sessions)
+    public async Task InvokeAsync(HttpContext context, ApiKeyStore keys, ClusterSessions sessions)
     {
         var request = context.Request;
         string? origin = request.Headers.Origin;
@@ -54,7 +54,7 @@ internal sealed class WidgetCorsMiddleware(RequestDelegate next)
     }
 
     /// <summary>Whether the origin may go on, and whether a key (or a keyed session) was found to judge it by.</summary>
-    private static async Task<(bool Allowed, bool Keyed)> IsAllowedAsync(HttpContext context, string origin, ApiKeyStore keys, SessionRegistry sessions)
+    private static async Task<(bool Allowed, bool Keyed)> IsAllowedAsync(HttpContext context, string origin, ApiKeyStore keys, ClusterSessions sessions)
     {
         var cancellationToken = context.RequestAborted;
         if (context.Request.Path.StartsWithSegments(SessionApiEndpoints.Prefix))
@@ -76,13 +76,14 @@ internal sealed class WidgetCorsMiddleware(RequestDelegate next)
             return (true, false);
         }
 
-        if (sessions.Find(segments[2]) is not { } session)
+        // The session may run on another node: its grain knows who made it.
+        if (SessionApiEndpoints.Grain(sessions, segments[2]) is not { } grain || await grain.GetOwnerAsync() is not { } owner)
         {
             return (false, false);
         }
 
         // Only sessions made with a key can be watched from another site, and only from that key's origins.
-        if (!SessionOwner.TryParseApiKey(session.Spec.Owner, out int keyId))
+        if (!SessionOwner.TryParseApiKey(owner, out int keyId))
         {
             return (false, true);
         }

@@ -1,0 +1,15 @@
+namespace WebAvatar.Cluster.Nodes;
+
+/// <summary>
+/// One per node, keyed by the node's silo address and always activated on that node (<see cref="Placement.NodePinnedPlacementAttribute"/>):
+/// how the other nodes read its load and its sessions.
+/// </summary>
+public interface INodeGrain : IGrainWithStringKey
+{
+    Task<NodeLoad> GetLoadAsync();
+
+    Task<IReadOnlyList<NodeSession>> ListSessionsAsync();
+
+    /// <summary>The sessions of this node that <paramref name="owner"/> may see (<see cref="Sessions.SessionOwnership.IsOwnedBy"/>).</summary>
+    Task<IReadOnlyList<Sessions.SessionView>> ListOwnedAsync(string owner);
+}

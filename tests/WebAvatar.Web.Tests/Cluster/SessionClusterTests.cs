@@ -1,0 +1,201 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Playwright;
+using WebAvatar.Testing.Load;
+using WebAvatar.Web.Tests.Admin;
+using WebAvatar.Web.Tests.Api;
+using Xunit.Abstractions;
+
+namespace WebAvatar.Web.Tests.Cluster;
+
+/// <summary>
+/// Two WebAvatar nodes as separate processes on loopback (own HTTP, silo and UDP ports, one session slot each), one
+/// Orleans cluster with its membership on a real Redis, one PostgreSQL store: admission is cluster-wide, any node is a
+/// front door for any session (commands, events, WHEP), media comes straight from the node that runs the session (Chromium
+/// through the web widget), and a dead node's sessions end with a message to their page while the others play on.
+/// </summary>
+public sealed class SessionClusterTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan NodeLossLimit = TimeSpan.FromSeconds(15);
+
+    [Fact]
+    public async Task Sessions_fill_both_nodes_travel_through_either_and_a_dead_nodes_sessions_end_while_the_others_play_on()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var postgres = await PostgresServer.StartAsync();
+        string shared = AdminApp.NewDataFolder();
+        string clusterId = "test-" + Guid.NewGuid().ToString("N")[..8];
+        string database = PostgresServer.NewDatabaseName();
+        int udpA = TestServers.FreePort(), udpB = TestServers.FreePort();
+        Dictionary<string, string> Node(string name, int udp) => new()
+        {
+            ["Data:Provider"] = "PostgreSql",
+            ["Data:ConnectionString"] = postgres.ConnectionString(database),
+            ["Cluster:Membership"] = "Redis",
+            ["Cluster:RedisConnectionString"] = redis.ConnectionString,
+            ["Cluster:ClusterId"] = clusterId,
+            ["Cluster:NodeName"] = name,
+            ["Cluster:SiloPort"] = TestServers.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Sessions:MaxSessions"] = "1",
+            ["WebRtc:UdpPort"] = udp.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+
+        try
+        {
+            await using var site = HostPage.Start();
+            await using var a = await AdminApp.StartAsync(shared, extra: Node("node-a", udpA));
+            var b = await AdminApp.StartAsync(shared, extra: Node("node-b", udpB));
+            await using var bCleanup = b;
+            using var adminA = await a.SignInAsync();
+            await WaitForNodesAsync(adminA, ["node-a", "node-b"], TimeSpan.FromSeconds(30));
+
+            var (_, secret) = await TestApiKeys.CreateAsync(a, "cluster", site.Origin);
+            site.Html = HostPage.WidgetPage(a.BaseAddress, secret, PeerConnectionRecorder);
+            using var apiA = TestApiKeys.Client(a, secret);
+            using var apiB = TestApiKeys.Client(b, secret);
+
+            // Session 1 through A runs on A; its media, asked for through B, comes from A's UDP port.
+            var first = await CreateAsync(apiA);
+            Assert.Equal("node-a", first.GetProperty("node").GetString());
+            string s1 = first.GetProperty("id").GetString()!;
+            await using var viewer1 = await WhepLoadClient.ConnectAsync(b.BaseAddress, s1, CancellationToken.None);
+            Assert.Equal(udpA, viewer1.Answer.Candidate.Port);
+
+            // Session 2: the widget on a page, talking to A. A is full, so the session runs on B, and Chromium receives it
+            // from B's UDP port.
+            await using var chromium = await ChromiumLauncher.LaunchAsync(MicWav.Tone());
+            var page = await chromium.Browser.NewPageAsync(new() { ViewportSize = new() { Width = 1100, Height = 800 } });
+            await page.GotoAsync(site.Origin + "/");
+            var widget = page.Locator(".webavatar-widget");
+            await widget.Locator(".start").ClickAsync();
+            await Assertions.Expect(widget.Locator("input")).ToBeEnabledAsync(new() { Timeout = 30_000 });
+            var listed = (await apiA.GetFromJsonAsync<JsonElement>("/api/v1/sessions")).EnumerateArray().ToList();
+            var second = Assert.Single(listed, v => v.GetProperty("id").GetString() != s1);
+            string s2 = second.GetProperty("id").GetString()!;
+            Assert.Equal("node-b", second.GetProperty("node").GetString());
+            Assert.Equal(udpB, await page.EvaluateAsync<int>(SelectedRemotePort));
+            var media = await widget.Locator("video").EvaluateAsync<double[]>(
+                "async (v) => { await new Promise((r) => setTimeout(r, 1000)); return [v.videoWidth, v.currentTime]; }");
+            Assert.True(media[0] > 0 && media[1] > 0.5, $"Chromium does not play session 2 (width {media[0]}, time {media[1]:F2} s)");
+
+            // Session 3 is refused for the whole cluster.
+            var refused = await apiA.PostAsJsonAsync("/api/v1/sessions", new { kind = "api", mode = "echo" });
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+            string refusal = (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString()!;
+            output.WriteLine("third session: " + refusal);
+            Assert.Contains("Every node of the cluster is full", refusal, StringComparison.Ordinal);
+            Assert.Contains("node-a: 1/1", refusal, StringComparison.Ordinal);
+            Assert.Contains("node-b: 1/1", refusal, StringComparison.Ordinal);
+
+            // Either node describes either session; the admin sees both nodes' sessions, each with its node.
+            Assert.Equal("node-b", (await apiA.GetFromJsonAsync<JsonElement>($"/api/v1/sessions/{s2}")).GetProperty("node").GetString());
+            Assert.Equal("node-a", (await apiB.GetFromJsonAsync<JsonElement>($"/api/v1/sessions/{s1}")).GetProperty("node").GetString());
+            var view = await adminA.GetFromJsonAsync<JsonElement>("/api/admin/nodes");
+            var placed = view.GetProperty("sessions").EnumerateArray().ToDictionary(s => s.GetProperty("id").GetString()!, s => s.GetProperty("node").GetString());
+            Assert.Equal("node-a", placed[s1]);
+            Assert.Equal("node-b", placed[s2]);
+
+            // Speak through B reaches session 1 on A: its events, followed on B, carry the line and the avatar speaking it.
+            await using var events1 = await SseReader.OpenAsync(apiB, $"/api/v1/sessions/{s1}/events");
+            await events1.WaitForAsync((type, _) => type == "state", TimeSpan.FromSeconds(10));
+            const string Line = "Hello from the other node.";
+            var spoken = await apiB.PostAsJsonAsync($"/api/v1/sessions/{s1}/speak", new { text = Line });
+            Assert.Equal(HttpStatusCode.Accepted, spoken.StatusCode);
+            await events1.WaitForAsync((type, data) => type == "transcript" && data.GetProperty("text").GetString() == Line, TimeSpan.FromSeconds(10));
+            await events1.WaitForAsync((type, data) => type == "state" && data.GetProperty("state").GetString() == "speaking", TimeSpan.FromSeconds(10));
+            await WaitUntilAsync(() => viewer1.Counters.AudioPayloadBytes > 0 && viewer1.Counters.VideoFrames > 25, TimeSpan.FromSeconds(10), "session 1's viewer receives audio and video");
+
+            // Node B dies: the widget's page hears so within 15 s; session 1 on A plays on untouched.
+            var killed = Stopwatch.StartNew();
+            await b.Process.KillAsync();
+            await Assertions.Expect(widget.Locator(".status")).ToContainTextAsync("node-b", new() { Timeout = (float)NodeLossLimit.TotalMilliseconds });
+            output.WriteLine($"the page was told {killed.Elapsed.TotalSeconds:F1} s after node B was killed: {await widget.Locator(".status").TextContentAsync()}");
+            Assert.True(killed.Elapsed < NodeLossLimit, $"the page was told after {killed.Elapsed.TotalSeconds:F1} s (limit {NodeLossLimit.TotalSeconds} s)");
+
+            long frames = viewer1.Counters.VideoFrames, audio = viewer1.Counters.AudioPackets;
+            await Task.Delay(2000);
+            Assert.True(viewer1.Counters.VideoFrames - frames >= 40, $"session 1 sent {viewer1.Counters.VideoFrames - frames} video frames in the 2 s after the loss");
+            Assert.True(viewer1.Counters.AudioPackets - audio >= 80, $"session 1 sent {viewer1.Counters.AudioPackets - audio} audio packets in the 2 s after the loss");
+            Assert.Equal(HttpStatusCode.OK, (await apiA.GetAsync($"/api/v1/sessions/{s1}")).StatusCode);
+
+            // B's slot left admission: the cluster is A alone, and full.
+            var after = await adminA.GetFromJsonAsync<JsonElement>("/api/admin/nodes");
+            Assert.Equal(["node-a"], after.GetProperty("nodes").EnumerateArray().Select(n => n.GetProperty("node").GetString()));
+            var again = await apiA.PostAsJsonAsync("/api/v1/sessions", new { kind = "api", mode = "echo" });
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, again.StatusCode);
+            string alone = (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString()!;
+            Assert.Contains("node-a: 1/1", alone, StringComparison.Ordinal);
+            Assert.DoesNotContain("node-b", alone, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(shared, recursive: true);
+        }
+    }
+
+    // Keeps the page's peer connections, so the test can ask Chromium which address its media comes from.
+    private const string PeerConnectionRecorder = """
+        <script>
+          window.__peers = [];
+          window.RTCPeerConnection = class extends window.RTCPeerConnection {
+            constructor(...args) { super(...args); window.__peers.push(this); }
+          };
+        </script>
+        """;
+
+    // The UDP port of the remote end of the page's latest peer connection: its selected ICE candidate pair, or the pair
+    // that succeeded (the server is ICE-lite, so Chromium may not name a selected one).
+    private const string SelectedRemotePort = """
+        async () => {
+          const stats = await window.__peers.at(-1).getStats();
+          let pair = null;
+          stats.forEach((r) => { if (r.type === 'transport' && r.selectedCandidatePairId) pair = stats.get(r.selectedCandidatePairId); });
+          stats.forEach((r) => { if (!pair && r.type === 'candidate-pair' && r.state === 'succeeded') pair = r; });
+          return pair ? stats.get(pair.remoteCandidateId).port : -1;
+        }
+        """;
+
+    private static async Task<JsonElement> CreateAsync(HttpClient api)
+    {
+        var created = await api.PostAsJsonAsync("/api/v1/sessions", new { kind = "api", mode = "echo" });
+        string body = await created.Content.ReadAsStringAsync();
+        Assert.True(created.StatusCode == HttpStatusCode.Created, $"{(int)created.StatusCode}: {body}");
+        return JsonDocument.Parse(body).RootElement;
+    }
+
+    private static async Task WaitForNodesAsync(HttpClient admin, string[] names, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        string seen = string.Empty;
+        while (DateTime.UtcNow < deadline)
+        {
+            var view = await admin.GetFromJsonAsync<JsonElement>("/api/admin/nodes");
+            var nodes = view.GetProperty("nodes").EnumerateArray().Select(n => n.GetProperty("node").GetString()!).Order().ToArray();
+            seen = string.Join(", ", nodes);
+            if (nodes.SequenceEqual(names))
+            {
+                return;
+            }
+
+            await Task.Delay(250);
+        }
+
+        throw new TimeoutException($"The cluster did not list {string.Join(", ", names)} within {timeout.TotalSeconds} s (saw: {seen}).");
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Not within {timeout.TotalSeconds} s: {what}.");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+}
