@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using WebAvatar.Cluster.Nodes;
 using WebAvatar.Cluster.Placement;
@@ -23,7 +24,8 @@ internal sealed partial class SessionGrain(
     ILogger<SessionGrain> logger) : Grain, ISessionGrain
 {
     private static readonly TimeSpan EndCheckPeriod = TimeSpan.FromSeconds(1);
-    private readonly Dictionary<ISessionEventObserver, Follower> _followers = [];
+    // Also touched by OnNodeLost, which runs outside the grain's turns.
+    private readonly ConcurrentDictionary<ISessionEventObserver, Follower> _followers = new();
     private IGrainTimer? _endCheck;
     private bool _opened;
 
@@ -122,7 +124,7 @@ internal sealed partial class SessionGrain(
 
     public Task UnfollowAsync(ISessionEventObserver observer)
     {
-        if (_followers.Remove(observer, out var follower))
+        if (_followers.TryRemove(observer, out var follower))
         {
             follower.Dispose();
         }
@@ -174,9 +176,12 @@ internal sealed partial class SessionGrain(
     {
         // A follower on a node that died will not unfollow: stop sending to it (its reference would only time out).
         string key = silo.ToParsableString();
-        foreach (var follower in _followers.Values.Where(f => f.Silo == key))
+        foreach (var (observer, follower) in _followers.Where(f => f.Value.Silo == key))
         {
-            follower.Dispose();
+            if (_followers.TryRemove(observer, out _))
+            {
+                follower.Dispose();
+            }
         }
     }
 
@@ -186,6 +191,7 @@ internal sealed partial class SessionGrain(
         private readonly SessionEventSubscription _subscription;
         private readonly IDisposable _hold;
         private readonly CancellationTokenSource _stop = new();
+        private int _disposed;
 
         public Follower(LiveSession session, ISessionEventObserver observer, string silo, ILogger logger)
         {
@@ -199,6 +205,11 @@ internal sealed partial class SessionGrain(
 
         public void Dispose()
         {
+            if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            {
+                return;
+            }
+
             _stop.Cancel();
             _subscription.Dispose();
             _hold.Dispose();

@@ -61,6 +61,26 @@ public sealed class AdminComponentTests : BunitContext, IAsyncLifetime
     }
 
     [Fact]
+    public void Cluster_view_lists_each_nodes_load_and_every_session_with_its_node()
+    {
+        var reading = Render<ClusterNodes>(p => p.Add(x => x.View, null));
+        Assert.Contains("Reading the cluster...", reading.Markup);
+
+        var at = DateTimeOffset.UnixEpoch;
+        var view = new global::WebAvatar.Cluster.Sessions.ClusterView(
+            "node-a",
+            [new("node-a", "S127.0.0.1:11111:1", "10.0.0.11:5090", 1, 1, 42, at), new("node-b", "S127.0.0.1:11112:1", "10.0.0.12:5090", 0, 2, 3, at)],
+            [new("abc123abc123", "node-b", "Api", "Speaking", "Default", 25, 1, at)]);
+        var nodes = Render<ClusterNodes>(p => p.Add(x => x.View, view));
+
+        Assert.Equal(["node-a (this node)", "node-b"], nodes.FindAll("#node-table .node-name").Select(e => e.TextContent));
+        Assert.Equal(["1 / 1", "0 / 2"], nodes.FindAll("#node-table .node-sessions").Select(e => e.TextContent));
+        Assert.Contains("10.0.0.12:5090", nodes.Find("#node-table").TextContent);
+        Assert.Equal(["node-b"], nodes.FindAll("#cluster-session-table .session-node").Select(e => e.TextContent));
+        Assert.Contains("speaking", nodes.Find("#cluster-session-table").TextContent);
+    }
+
+    [Fact]
     public void Latency_chart_draws_one_series_per_stage()
     {
         var empty = Render<LatencyChart>(p => p.Add(x => x.Replies, []));
