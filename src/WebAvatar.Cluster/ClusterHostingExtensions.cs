@@ -37,6 +37,7 @@ public static class ClusterHostingExtensions
         services.AddSingleton<ClusterLoadRefresher>();
         services.AddHostedService(sp => sp.GetRequiredService<ClusterLoadRefresher>());
         services.AddSingleton<ClusterSessions>();
+        services.AddSingleton<IClusterDirectory>(sp => sp.GetRequiredService<ClusterSessions>());
         services.AddSingleton<IRemoteWebRtcSessions, ClusterWebRtcSessions>();
 
         // The membership provider decides which services exist, so it is read while registering; every other setting

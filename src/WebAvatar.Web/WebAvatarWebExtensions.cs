@@ -39,6 +39,7 @@ public static class WebAvatarWebExtensions
         services.AddLiveSessions();
         services.AddSingleton<ISessionProfileResolver, SessionProfileResolver>();
         services.AddSingleton<IWebRtcSessionProvider, SessionWebRtcProvider>();
+        services.AddSingleton<Cluster.Sessions.ISessionStills, SessionStills>();
         services.AddScoped<PageLease>();
         services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler>(sp => sp.GetRequiredService<PageLease>());
         services.AddOptions<WebAvatarOptions>().BindConfiguration(WebAvatarOptions.SectionName).ValidateOnStart();

@@ -6,6 +6,7 @@ internal static partial class BenchRegistry
     public static void RegisterAll()
     {
         EncodeBench.Register();
+        IdleBench.Register();
         BenchCommands.Register("lipsync", LipSyncBench.RunAsync);
         BenchCommands.Register("tts", TtsBench.RunAsync);
         BenchCommands.Register("webrtc-send", WebRtcSendPathBench.RunReportAsync);

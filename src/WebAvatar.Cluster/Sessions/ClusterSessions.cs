@@ -19,6 +19,13 @@ public sealed class ClusterFullException(IReadOnlyList<NodeLoad> nodes) : Except
 /// <summary>The admin's view of the cluster, as seen from <see cref="Node"/>.</summary>
 public sealed record ClusterView(string Node, IReadOnlyList<NodeLoad> Nodes, IReadOnlyList<NodeSession> Sessions);
 
+/// <summary>What the admin dashboard reads of the cluster (<see cref="ClusterSessions"/> answers it).</summary>
+public interface IClusterDirectory
+{
+    /// <summary>Each node's load, read now, and every node's live sessions; a node that does not answer in 2 s is left out.</summary>
+    Task<ClusterView> DescribeNodesAsync(CancellationToken cancellationToken);
+}
+
 /// <summary>
 /// The front door to the cluster's sessions, on every node: starts a session on whichever node has room (cluster-wide
 /// admission), and reaches any session wherever it runs (commands, events, WHEP) through its <see cref="ISessionGrain"/>.
@@ -28,7 +35,7 @@ public sealed partial class ClusterSessions(
     ClusterLoad load,
     ClusterLoadRefresher refresher,
     LocalNode node,
-    ILogger<ClusterSessions> logger)
+    ILogger<ClusterSessions> logger) : IClusterDirectory
 {
     private const int MaxPlacements = 4;
 
@@ -76,33 +83,26 @@ public sealed partial class ClusterSessions(
     }
 
     /// <summary>Every node's sessions that <paramref name="owner"/> may see, oldest first (a node that does not answer in 2 s is left out).</summary>
-    public async Task<IReadOnlyList<SessionView>> ListAsync(string owner, CancellationToken cancellationToken)
-    {
-        var reads = load.Nodes.Select(async n =>
-        {
-            try
-            {
-                return await grains.GetGrain<INodeGrain>(n.Silo).ListOwnedAsync(owner).WaitAsync(TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                LogNodeUnread(logger, n.Node, ex.Message);
-                return [];
-            }
-        });
-        return (await Task.WhenAll(reads).ConfigureAwait(false)).SelectMany(v => v).OrderBy(v => v.CreatedAt).ToList();
-    }
+    public async Task<IReadOnlyList<SessionView>> ListAsync(string owner, CancellationToken cancellationToken) =>
+        (await AskEveryNodeAsync(load.Nodes, grain => grain.ListOwnedAsync(owner), cancellationToken).ConfigureAwait(false)).OrderBy(v => v.CreatedAt).ToList();
 
     /// <summary>The cluster as the admin sees it: each node's load (read now) and every node's live sessions.</summary>
     public async Task<ClusterView> DescribeNodesAsync(CancellationToken cancellationToken)
     {
         await refresher.RefreshAsync(cancellationToken).ConfigureAwait(false);
         var nodes = load.Nodes;
-        var reads = nodes.Select(async n =>
+        var sessions = await AskEveryNodeAsync(nodes, grain => grain.ListSessionsAsync(), cancellationToken).ConfigureAwait(false);
+        return new ClusterView(node.Name, nodes, sessions.OrderBy(s => s.CreatedAt).ToList());
+    }
+
+    /// <summary>Asks each node's grain at once; a node that does not answer within 2 s adds nothing (and a warning).</summary>
+    private async Task<IEnumerable<T>> AskEveryNodeAsync<T>(IReadOnlyList<NodeLoad> nodes, Func<INodeGrain, Task<IReadOnlyList<T>>> ask, CancellationToken cancellationToken)
+    {
+        var answers = nodes.Select(async n =>
         {
             try
             {
-                return await grains.GetGrain<INodeGrain>(n.Silo).ListSessionsAsync().WaitAsync(TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
+                return await ask(grains.GetGrain<INodeGrain>(n.Silo)).WaitAsync(TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
@@ -110,8 +110,7 @@ public sealed partial class ClusterSessions(
                 return [];
             }
         });
-        var sessions = (await Task.WhenAll(reads).ConfigureAwait(false)).SelectMany(s => s).OrderBy(s => s.CreatedAt).ToList();
-        return new ClusterView(node.Name, nodes, sessions);
+        return (await Task.WhenAll(answers).ConfigureAwait(false)).SelectMany(a => a);
     }
 
     /// <summary>The grain of session <paramref name="id"/> (a call to one that does not exist answers null or false).</summary>

@@ -42,6 +42,9 @@ public interface ISessionGrain : IGrainWithStringKey
     Task<WhepOutcome?> OfferAsync(string offerSdp);
 
     Task<bool> ClosePeerAsync(string peerId);
+
+    /// <summary>The session's avatar at rest (PNG or JPEG, see <see cref="ISessionStills"/>), or null when it is not live.</summary>
+    Task<byte[]?> StillAsync(bool png);
 }
 
 /// <summary>Receives one session's events on the node that follows it (a page's or API client's front door).</summary>

@@ -21,6 +21,7 @@ internal sealed partial class SessionGrain(
     WebRtcPeerManager peers,
     LocalNode node,
     ClusterLoadRefresher cluster,
+    ISessionStills stills,
     ILogger<SessionGrain> logger) : Grain, ISessionGrain
 {
     private static readonly TimeSpan EndCheckPeriod = TimeSpan.FromSeconds(1);
@@ -155,6 +156,23 @@ internal sealed partial class SessionGrain(
     }
 
     public Task<bool> ClosePeerAsync(string peerId) => Task.FromResult(peers.ClosePeer(Id, peerId));
+
+    public async Task<byte[]?> StillAsync(bool png)
+    {
+        if (Own(null) is not { } session)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await stills.EncodeAsync(session, png, CancellationToken.None);
+        }
+        catch (ObjectDisposedException)
+        {
+            return null; // closed while rendering
+        }
+    }
 
     /// <summary>The live session for a caller (see <see cref="SessionOwnership.IsOwnedBy"/>).</summary>
     private LiveSession? Own(string? owner) => registry.Find(Id) is { } session && session.IsOwnedBy(owner) ? session : null;

@@ -28,6 +28,13 @@ public sealed class PipelineOptions
     [Range(40, 10_000)]
     public int MaxSpeechPauseMs { get; set; } = 1000;
 
+    /// <summary>
+    /// Slots each idle pose is shown for (1 = a new pose every 40 ms). Idle motion is slow, so 2 looks the same and saves
+    /// about a fifth of a listening session's CPU (`bench idle`); see <see cref="Session.IdleFrames"/>.
+    /// </summary>
+    [Range(1, 4)]
+    public int IdleFrameHold { get; set; } = 2;
+
     /// <summary>Longest user text or "say" line accepted.</summary>
     [Range(1, 1_000_000)]
     public int MaxInputChars { get; set; } = 4000;

@@ -23,6 +23,7 @@ public sealed partial class ConversationSession : IAsyncDisposable
     private readonly IChatClient _chat;
     private readonly ITextToSpeechClient _tts;
     private readonly IAvatarRenderer _renderer;
+    private readonly IdleFrames _idleFrames;
     private readonly PipelineOptions _options;
     private readonly LlmOptions _llmOptions;
     private readonly ILogger _logger;
@@ -58,12 +59,13 @@ public sealed partial class ConversationSession : IAsyncDisposable
         _chat = chat;
         _tts = tts;
         _renderer = renderer;
+        _idleFrames = new IdleFrames(renderer, options.IdleFrameHold);
         _options = options;
         _llmOptions = llmOptions;
         _logger = logger;
         _telemetry = telemetry;
         _frames = Channel.CreateBounded<AvFrame>(new BoundedChannelOptions(options.FrameQueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
-        _pacer = new RealtimePacer(_frames.Reader, RenderIdleAsync, IsCurrent, logger);
+        _pacer = new RealtimePacer(_frames.Reader, RenderIdleSlotAsync, IsCurrent, logger);
         _pacer.FrameEmitted += OnFrameEmitted;
         _pacer.IdleSlot += OnIdleSlot;
         _pacer.HoldExpired += () => LogPauseExpired(_logger, Id, _options.MaxSpeechPauseMs);
@@ -323,6 +325,7 @@ public sealed partial class ConversationSession : IAsyncDisposable
         await Task.WhenAll(_running.Keys).ContinueWith(static _ => { }, TaskScheduler.Default).WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
         Microphone.Complete();
         Flush();
+        _idleFrames.Dispose();
         _renderer.Dispose();
         _lifetime.Dispose();
     }
@@ -626,12 +629,19 @@ public sealed partial class ConversationSession : IAsyncDisposable
         return RenderIdleAsync(0, cancellationToken);
     }
 
-    private async ValueTask<VideoFrame> RenderIdleAsync(long index, CancellationToken cancellationToken)
+    private ValueTask<VideoFrame> RenderIdleAsync(long index, CancellationToken cancellationToken) =>
+        UnderRendererLockAsync(() => _renderer.RenderIdle(index), cancellationToken);
+
+    /// <summary>The pacer's idle slots: each pose held for <see cref="PipelineOptions.IdleFrameHold"/> slots.</summary>
+    private ValueTask<VideoFrame> RenderIdleSlotAsync(long index, CancellationToken cancellationToken) =>
+        UnderRendererLockAsync(() => _idleFrames.Render(index), cancellationToken);
+
+    private async ValueTask<VideoFrame> UnderRendererLockAsync(Func<VideoFrame> render, CancellationToken cancellationToken)
     {
         await _rendererGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return _renderer.RenderIdle(index);
+            return render();
         }
         finally
         {

@@ -1,46 +1,39 @@
 using OpenCvSharp;
 using WebAvatar.Media;
+using WebAvatar.Cluster.Sessions;
 using WebAvatar.Pipeline.Live;
 
 namespace WebAvatar.Web.Sessions;
 
 /// <summary>
-/// GET /api/sessions/{id}/still.jpg and still.png: the session's avatar at rest, rendered by the session itself, for a page to show
-/// before its video starts (a black box with a button on it told newcomers nothing). The PNG keeps a removed background transparent;
-/// the JPEG shows it white. The session id is the capability, as for WHEP.
+/// GET /api/sessions/{id}/still.jpg and still.png: the session's avatar at rest, rendered by the session itself (on whichever
+/// node runs it), for a page to show before its video starts (a black box with a button on it told newcomers nothing). The PNG
+/// keeps a removed background transparent; the JPEG shows it white. The session id is the capability, as for WHEP.
 /// </summary>
 internal static class SessionStillEndpoint
 {
-    private const int JpegQuality = 85;
-
     public static IEndpointRouteBuilder MapSessionStill(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/sessions/{id}/still.jpg", (string id, SessionRegistry registry, CancellationToken cancellationToken) =>
-            RenderAsync(id, registry, png: false, cancellationToken)).ExcludeFromDescription();
-        app.MapGet("/api/sessions/{id}/still.png", (string id, SessionRegistry registry, CancellationToken cancellationToken) =>
-            RenderAsync(id, registry, png: true, cancellationToken)).ExcludeFromDescription();
+        app.MapGet("/api/sessions/{id}/still.jpg", (string id, ClusterSessions sessions) => RenderAsync(id, sessions, png: false)).ExcludeFromDescription();
+        app.MapGet("/api/sessions/{id}/still.png", (string id, ClusterSessions sessions) => RenderAsync(id, sessions, png: true)).ExcludeFromDescription();
         return app;
     }
 
-    private static async Task<IResult> RenderAsync(string id, SessionRegistry registry, bool png, CancellationToken cancellationToken)
+    private static async Task<IResult> RenderAsync(string id, ClusterSessions sessions, bool png) =>
+        SessionKeys.IsWellFormed(id) && await sessions.Session(id).StillAsync(png) is { } encoded
+            ? Results.File(encoded, png ? "image/png" : "image/jpeg")
+            : Results.NotFound();
+}
+
+/// <summary>The session's still, encoded with OpenCV (the node that runs the session calls it through the session's grain).</summary>
+internal sealed class SessionStills : ISessionStills
+{
+    private const int JpegQuality = 85;
+
+    public async Task<byte[]> EncodeAsync(LiveSession session, bool png, CancellationToken cancellationToken)
     {
-        if (registry.Find(id) is not { IsClosed: false } session)
-        {
-            return Results.NotFound();
-        }
-
-        byte[] encoded;
-        try
-        {
-            using var frame = await session.Conversation.RenderStillAsync(cancellationToken);
-            encoded = Encode(frame, png);
-        }
-        catch (ObjectDisposedException)
-        {
-            return Results.NotFound(); // closed while rendering
-        }
-
-        return Results.File(encoded, png ? "image/png" : "image/jpeg");
+        using var frame = await session.Conversation.RenderStillAsync(cancellationToken);
+        return Encode(frame, png);
     }
 
     private static byte[] Encode(VideoFrame frame, bool png)

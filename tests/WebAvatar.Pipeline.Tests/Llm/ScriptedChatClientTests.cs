@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.AI;
 using WebAvatar.Pipeline.Llm;
 using WebAvatar.Pipeline.Options;
+using WebAvatar.Testing;
 
 namespace WebAvatar.Pipeline.Tests.Llm;
 
@@ -31,16 +32,23 @@ public class ScriptedChatClientTests
     [Fact]
     public async Task A_set_time_to_first_token_delays_only_the_first_word()
     {
+        // Three replies, medians held to the bounds: one reply on a starved shared core can take a second for the rest.
         using var client = new ScriptedChatClient(Reply, TimeSpan.FromMilliseconds(300));
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        var times = new List<double>();
-        await foreach (var _ in client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "hi")]))
+        var rests = new List<double>();
+        for (int reply = 0; reply < 3; reply++)
         {
-            times.Add(clock.Elapsed.TotalMilliseconds);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var times = new List<double>();
+            await foreach (var _ in client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "hi")]))
+            {
+                times.Add(clock.Elapsed.TotalMilliseconds);
+            }
+
+            rests.Add(times[^1] - times[0]);
+            Assert.True(times[0] >= 300, $"first word after {times[0]:F0} ms"); // a delay is never shorter than asked
         }
 
-        Assert.True(times[0] >= 300, $"first word after {times[0]:F0} ms");
-        Assert.True(times[^1] - times[0] < 200, $"the rest took {times[^1] - times[0]:F0} ms");
+        Assert.True(Readings.Median(rests) < 200, $"the rest took {Readings.Format(rests)} ms");
 
         using var cts = new CancellationTokenSource(50);
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>

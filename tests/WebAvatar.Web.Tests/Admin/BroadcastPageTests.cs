@@ -35,6 +35,7 @@ public sealed class BroadcastPageTests : BunitContext, IAsyncLifetime
         Services.AddSingleton(Targets);
         Services.AddSingleton(_db.Services.GetRequiredService<AvatarLibrary>());
         Services.AddSingleton(new LiveSessionMonitor(_registry));
+        Services.AddSingleton<global::WebAvatar.Cluster.Sessions.IClusterDirectory>(new OneNode());
         Services.AddSingleton(_service);
     }
 
@@ -181,5 +182,12 @@ public sealed class BroadcastPageTests : BunitContext, IAsyncLifetime
             {
             }
         }
+    }
+
+    /// <summary>The cluster view of a node on its own, with no session (the page's own table lists this node's sessions).</summary>
+    private sealed class OneNode : global::WebAvatar.Cluster.Sessions.IClusterDirectory
+    {
+        public Task<global::WebAvatar.Cluster.Sessions.ClusterView> DescribeNodesAsync(CancellationToken cancellationToken) =>
+            Task.FromResult(new global::WebAvatar.Cluster.Sessions.ClusterView("node-a", [], []));
     }
 }
