@@ -28,6 +28,7 @@ internal sealed partial class SessionGrain(
     // Also touched by OnNodeLost, which runs outside the grain's turns.
     private readonly ConcurrentDictionary<ISessionEventObserver, Follower> _followers = new();
     private IGrainTimer? _endCheck;
+    private bool _opening;
     private bool _opened;
 
     private string Id => this.GetPrimaryKeyString();
@@ -59,6 +60,7 @@ internal sealed partial class SessionGrain(
             throw new InvalidOperationException($"Session {Id} exists already.");
         }
 
+        _opening = true;
         try
         {
             var session = await registry.CreateAsync(spec, CancellationToken.None, Id);
@@ -80,6 +82,10 @@ internal sealed partial class SessionGrain(
         {
             DeactivateOnIdle();
             throw;
+        }
+        finally
+        {
+            _opening = false;
         }
     }
 
@@ -181,7 +187,8 @@ internal sealed partial class SessionGrain(
 
     private Task CheckEndedAsync(CancellationToken cancellationToken)
     {
-        if (registry.Find(Id) is null or { IsClosed: true })
+        // While the session is being built (loading its avatar can take seconds) it is not in the registry yet.
+        if (!_opening && registry.Find(Id) is null or { IsClosed: true })
         {
             // Followers have had the session's own "ended" event; the grain has nothing left to drive.
             DeactivateOnIdle();

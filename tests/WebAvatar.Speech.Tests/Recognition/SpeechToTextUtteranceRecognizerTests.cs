@@ -150,10 +150,22 @@ public sealed class SpeechToTextUtteranceRecognizerTests(ITestOutputHelper outpu
         Assert.Contains("did not answer within 1 s", timeout.Message);
         Assert.Contains("did not answer within 1 s", recognizer.LastError);
 
-        // Both released their slot (one slot in all): the next call goes through.
+        // Both released their slot (one slot in all): the next call goes through. A leaked slot would hold it for good (the
+        // 10 s wait fails); a call that only missed the 1 s answer time on a starved shared core is asked again, twice at most.
         Volatile.Write(ref slow, false);
-        var result = await recognizer.TranscribeAsync(audio, RecognitionPass.Final, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.Equal("in time", result.Text);
+        string? text = null;
+        for (int attempt = 1; text is null; attempt++)
+        {
+            try
+            {
+                text = (await recognizer.TranscribeAsync(audio, RecognitionPass.Final, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10))).Text;
+            }
+            catch (TimeoutException late) when (attempt < 3 && late.Message.Contains("did not answer within", StringComparison.Ordinal))
+            {
+            }
+        }
+
+        Assert.Equal("in time", text);
         Assert.Null(recognizer.LastError);
     }
 
