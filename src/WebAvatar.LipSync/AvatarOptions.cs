@@ -38,6 +38,13 @@ public sealed class AvatarOptions
     /// <summary>Seed of the idle motion (blink times, head sway phases); sessions may vary it.</summary>
     public int MotionSeed { get; set; } = 1;
 
+    /// <summary>
+    /// The idle motion repeats every this many seconds, so a listening session replays a recorded loop instead of
+    /// rendering and encoding every frame (see the session encoder's idle loop).
+    /// </summary>
+    [Range(4, 120)]
+    public int IdleLoopSeconds { get; set; } = 20;
+
     /// <summary>The configured avatar's background (dashboard avatars carry their own choice).</summary>
     [ValidateObjectMembers]
     public AvatarBackgroundOptions Background { get; set; } = new();

@@ -11,7 +11,8 @@ namespace WebAvatar.Benchmarks;
 /// `bench idle [seconds]`: what one session's video costs while it listens and while it speaks, render and encode together
 /// (the parametric renderer on the default avatar, H.264 + Opus as a WebRTC viewer gets them), paced at 25 fps on this
 /// machine: CPU in percent of one core. Idle is measured with each pose held for 1, 2 and 3 slots (<see cref="IdleFrames"/>,
-/// `Pipeline:IdleFrameHold`). Writes bench-results/idle.md.
+/// `Pipeline:IdleFrameHold`), and once the session encoder has recorded the avatar's idle loop and replays it (what a session
+/// that listens for longer than a loop and a bit costs). Writes bench-results/idle.md.
 /// </summary>
 internal static class IdleBench
 {
@@ -30,6 +31,27 @@ internal static class IdleBench
             using var idle = new IdleFrames(renderer, hold);
             var measured = await MeasureAsync($"idle, pose held {hold}", i => ValueTask.FromResult(idle.Render(i)), frames);
             rows.Add(($"idle, each pose held {hold} slot{(hold > 1 ? "s" : string.Empty)}", measured));
+        }
+
+        // The idle loop: slots reach the encoder as a session's pacer sends them (drawn only if the encoder reads the picture).
+        // The first loop is recorded unpaced, then the replay is measured in real time.
+        {
+            int loop = renderer.IdleLoopFrames;
+            using var idle = new IdleFrames(renderer, 2);
+            using var encoder = new SessionMediaEncoder("bench-idle-loop");
+            var subscription = encoder.Subscribe([MediaCodec.H264, MediaCodec.Opus], 4096);
+            Func<long, VideoFrame> draw = idle.Render;
+            AvFrame Slot(long i) => new(i, (int)(i % loop), loop, draw);
+            for (long i = 0; i < 2 * loop; i++)
+            {
+                await encoder.WriteAsync(Slot(i), CancellationToken.None);
+                while (subscription.Packets.TryRead(out _))
+                {
+                }
+            }
+
+            var measured = await MeasureAsync("idle, loop replayed", Slot, frames, encoder, subscription, firstIndex: 2 * loop);
+            rows.Add(($"idle, recorded {loop / MediaTiming.VideoFps} s loop replayed ({encoder.ReplayedCount(MediaCodec.H264)} of {encoder.FramesWritten - (2 * loop)} slots)", measured));
         }
 
         // Speaking: each frame lip-synced from synthetic speech as it is needed, as a session's render stage does.
@@ -65,6 +87,14 @@ internal static class IdleBench
     {
         using var encoder = new SessionMediaEncoder("bench-idle-" + label);
         var subscription = encoder.Subscribe([MediaCodec.H264, MediaCodec.Opus], 4096);
+        return await MeasureAsync(label, async i => new AvFrame(i, await next(i), speaking: false), frames, encoder, subscription);
+    }
+
+    private static Task<Measured> MeasureAsync(string label, Func<long, AvFrame> slot, int frames, SessionMediaEncoder encoder, IEncodedMediaSubscription subscription, long firstIndex) =>
+        MeasureAsync(label, i => ValueTask.FromResult(slot(i + firstIndex)), frames, encoder, subscription);
+
+    private static async Task<Measured> MeasureAsync(string label, Func<long, ValueTask<AvFrame>> slot, int frames, SessionMediaEncoder encoder, IEncodedMediaSubscription subscription)
+    {
         var process = Process.GetCurrentProcess();
         var cpuStart = process.TotalProcessorTime;
         var wall = Stopwatch.StartNew();
@@ -80,8 +110,7 @@ internal static class IdleBench
             }
 
             long t0 = Stopwatch.GetTimestamp();
-            var frame = new AvFrame(i, await next(i), speaking: false);
-            await encoder.WriteAsync(frame, CancellationToken.None);
+            await encoder.WriteAsync(await slot(i), CancellationToken.None);
             busy += Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
             while (subscription.Packets.TryRead(out var packet))
             {

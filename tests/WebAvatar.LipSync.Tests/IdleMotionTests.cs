@@ -8,7 +8,7 @@ public sealed class IdleMotionTests
     [Theory]
     [InlineData(1)]
     [InlineData(42)]
-    public void BlinksComeEvery2Point5To6Seconds(int seed)
+    public void BlinksComeEvery2Point5To5Point5Seconds(int seed)
     {
         var motion = new IdleMotion(seed);
         var starts = new List<long>();
@@ -20,11 +20,11 @@ public sealed class IdleMotionTests
             }
         }
 
-        Assert.InRange(starts.Count, 600 / 6, 600 / 2.5 + 1);
+        Assert.InRange(starts.Count, 600 / 5.5, 600 / 2.5 + 1);
         for (int k = 1; k < starts.Count; k++)
         {
             double gap = (starts[k] - starts[k - 1]) / (double)MediaTiming.VideoFps;
-            Assert.InRange(gap, 2.5 - 0.04, 6.0 + 0.04);
+            Assert.InRange(gap, 2.5 - 0.04, 5.5 + 0.04);
         }
     }
 
@@ -62,5 +62,23 @@ public sealed class IdleMotionTests
         }
 
         Assert.True(moved, "the head never sways");
+    }
+
+    [Theory]
+    [InlineData(IdleMotion.MinLoopFrames)]
+    [InlineData(IdleMotion.DefaultLoopFrames)]
+    public void The_motion_repeats_every_loop_and_no_blink_straddles_its_end(int loop)
+    {
+        var motion = new IdleMotion(5, loop);
+        Assert.Equal(loop, motion.LoopFrames);
+        for (long i = loop; i < 3 * loop; i++)
+        {
+            Assert.Equal(motion.At(i), motion.At(i + loop));
+        }
+
+        Assert.Equal(0, motion.BlinkAt((2 * loop) - 1));
+        Assert.Equal(0, motion.BlinkAt(2 * loop));
+        Assert.Contains(Enumerable.Range(loop, loop), i => motion.BlinkAt(i) == 1f);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new IdleMotion(5, IdleMotion.MinLoopFrames - 1));
     }
 }

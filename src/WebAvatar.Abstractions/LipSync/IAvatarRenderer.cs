@@ -30,6 +30,12 @@ public interface IAvatarRenderer : IDisposable
 
     /// <summary>Renders an idle (listening) frame for slot <paramref name="frameIndex"/> without inference. The caller owns the frame.</summary>
     VideoFrame RenderIdle(long frameIndex);
+
+    /// <summary>
+    /// The period of the idle frames in slots: <see cref="RenderIdle"/> at slots i and i + period look alike, so a recorded
+    /// loop of listening frames can be replayed. 0 when the idle frames never repeat.
+    /// </summary>
+    int IdleLoopFrames => 0;
 }
 
 /// <summary>Creates renderers for avatars; one per lip-sync engine.</summary>

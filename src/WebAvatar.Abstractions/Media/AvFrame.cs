@@ -10,11 +10,34 @@ namespace WebAvatar.Media;
 public sealed class AvFrame : IDisposable
 {
     private short[]? _audio;
+    private VideoFrame? _video;
+    private Func<long, VideoFrame>? _renderIdle;
 
     public AvFrame(long index, VideoFrame video, bool speaking)
+        : this(index, speaking)
+    {
+        _video = video;
+    }
+
+    /// <summary>
+    /// An idle slot at <paramref name="loopPhase"/> of the renderer's idle loop of <paramref name="loopLength"/> slots. Its picture is
+    /// drawn by <paramref name="renderIdle"/> (given <see cref="Index"/>) only when somebody reads <see cref="Video"/>: a sink that
+    /// replays a recorded loop never does. <paramref name="renderIdle"/> may block (it takes the session's renderer).
+    /// </summary>
+    public AvFrame(long index, int loopPhase, int loopLength, Func<long, VideoFrame> renderIdle)
+        : this(index, speaking: false)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(loopLength, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(loopPhase);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(loopPhase, loopLength);
+        IdleLoopPhase = loopPhase;
+        IdleLoopLength = loopLength;
+        _renderIdle = renderIdle;
+    }
+
+    private AvFrame(long index, bool speaking)
     {
         Index = index;
-        Video = video;
         Speaking = speaking;
         _audio = ArrayPool<short>.Shared.Rent(MediaTiming.SamplesPerVideoFrame);
         Array.Clear(_audio, 0, MediaTiming.SamplesPerVideoFrame);
@@ -22,7 +45,30 @@ public sealed class AvFrame : IDisposable
 
     public long Index { get; set; }
 
-    public VideoFrame Video { get; }
+    /// <summary>The picture; an idle slot's is drawn on first read (on the reader's thread).</summary>
+    public VideoFrame Video
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_audio is null, this);
+            if (_video is null)
+            {
+                _video = _renderIdle!(Index);
+                _renderIdle = null;
+            }
+
+            return _video;
+        }
+    }
+
+    /// <summary>False while an idle slot's picture has not been drawn (nobody read <see cref="Video"/>).</summary>
+    public bool IsVideoRendered => _video is not null;
+
+    /// <summary>Where this idle slot lies in the renderer's idle loop (0 .. <see cref="IdleLoopLength"/> - 1); -1 for speech and for idle frames that do not repeat.</summary>
+    public int IdleLoopPhase { get; } = -1;
+
+    /// <summary>The renderer's idle loop in slots; 0 when the slot is not part of one.</summary>
+    public int IdleLoopLength { get; }
 
     /// <summary>True when the slot carries avatar speech, false for idle/silence.</summary>
     public bool Speaking { get; }
@@ -44,6 +90,7 @@ public sealed class AvFrame : IDisposable
             ArrayPool<short>.Shared.Return(audio);
         }
 
-        Video.Dispose();
+        _renderIdle = null;
+        Interlocked.Exchange(ref _video, null)?.Dispose();
     }
 }

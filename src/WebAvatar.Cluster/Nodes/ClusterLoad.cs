@@ -14,9 +14,6 @@ public sealed class ClusterLoad
     /// <summary>The active nodes, by name.</summary>
     public IReadOnlyList<NodeLoad> Nodes => Volatile.Read(ref _nodes).Values.OrderBy(n => n.Node, StringComparer.Ordinal).ToList();
 
-    /// <summary>Raised after each refresh and after a node left (on the refresher's thread).</summary>
-    public event Action? Changed;
-
     /// <summary>Replaces the whole view (one refresh).</summary>
     internal void Replace(IReadOnlyDictionary<SiloAddress, NodeLoad> nodes)
     {
@@ -24,8 +21,6 @@ public sealed class ClusterLoad
         {
             _nodes = nodes.ToImmutableDictionary();
         }
-
-        Changed?.Invoke();
     }
 
     internal void Remove(SiloAddress silo)
@@ -34,8 +29,6 @@ public sealed class ClusterLoad
         {
             _nodes = _nodes.Remove(silo);
         }
-
-        Changed?.Invoke();
     }
 
     /// <summary>

@@ -15,7 +15,6 @@ public sealed partial class ClusterLoadRefresher(
     IOptions<WebAvatarClusterOptions> options,
     ILogger<ClusterLoadRefresher> logger) : BackgroundService
 {
-    private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(2);
     private readonly SemaphoreSlim _refreshing = new(1, 1);
 
     /// <summary>A node left the cluster (declared dead, or shut down): its name and silo address. Raised on a background thread.</summary>
@@ -28,21 +27,8 @@ public sealed partial class ClusterLoadRefresher(
         try
         {
             var active = membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress).ToList();
-            var reads = active.Select(async silo =>
-            {
-                try
-                {
-                    var read = await grains.GetGrain<INodeGrain>(silo.ToParsableString()).GetLoadAsync().WaitAsync(ReadTimeout, cancellationToken).ConfigureAwait(false);
-                    return (silo, read);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-                {
-                    LogUnread(logger, silo.ToString(), ex.Message);
-                    return (silo, (NodeLoad?)null);
-                }
-            });
-            var loads = await Task.WhenAll(reads).ConfigureAwait(false);
-            load.Replace(loads.Where(l => l.Item2 is not null).ToDictionary(l => l.silo, l => l.Item2!));
+            var loads = await EveryNode.AskAsync(grains, active.Select(silo => (silo.ToParsableString(), silo.ToString())), grain => grain.GetLoadAsync(), logger, LogLevel.Debug, cancellationToken).ConfigureAwait(false);
+            load.Replace(loads.ToDictionary(l => SiloAddress.FromParsableString(l.Silo), l => l.Answer));
         }
         finally
         {
@@ -94,9 +80,6 @@ public sealed partial class ClusterLoadRefresher(
         {
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Node {Silo} did not report its load: {Reason}")]
-    private static partial void LogUnread(ILogger logger, string silo, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reading the cluster's load failed")]
     private static partial void LogRefreshFailed(ILogger logger, Exception exception);

@@ -12,4 +12,7 @@ public interface INodeGrain : IGrainWithStringKey
 
     /// <summary>The sessions of this node that <paramref name="owner"/> may see (<see cref="Sessions.SessionOwnership.IsOwnedBy"/>).</summary>
     Task<IReadOnlyList<Sessions.SessionView>> ListOwnedAsync(string owner);
+
+    /// <summary>Ends session <paramref name="sessionId"/> if this node runs it (any kind); false when it does not.</summary>
+    Task<bool> CloseSessionAsync(string sessionId, string reason);
 }

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using WebAvatar.Pipeline.Live;
-using WebAvatar.Transport.WebRtc;
+using WebAvatar.Transport.WebRtc.Net;
 
 namespace WebAvatar.Cluster.Nodes;
 
@@ -10,7 +10,7 @@ public sealed class LocalNode(
     SessionRegistry sessions,
     ILocalSiloDetails silo,
     IOptions<WebAvatarClusterOptions> cluster,
-    IOptions<WebRtcOptions> webRtc,
+    UdpMediaTransport media,
     TimeProvider time)
 {
     private readonly Lock _cpuGate = new();
@@ -24,8 +24,8 @@ public sealed class LocalNode(
 
     public string SiloKey => silo.SiloAddress.ToParsableString();
 
-    /// <summary>Where browsers send this node's media, as its SDP answers name it.</summary>
-    public string Media => $"{webRtc.Value.PublicAddress ?? cluster.Value.AdvertisedAddress}:{webRtc.Value.UdpPort}";
+    /// <summary>Where browsers send this node's media: the host candidate its SDP answers carry (address and bound port).</summary>
+    public string Media => media.CandidateEndPoint.ToString();
 
     public NodeLoad Read() => new(Name, SiloKey, Media, sessions.Count, sessions.Capacity, Math.Round(ReadCpuPercent(), 1), time.GetUtcNow());
 

@@ -13,4 +13,6 @@ internal sealed class NodeGrain(LocalNode node, SessionRegistry registry) : Grai
     public Task<NodeLoad> GetLoadAsync() => Task.FromResult(node.Read());
 
     public Task<IReadOnlyList<NodeSession>> ListSessionsAsync() => Task.FromResult(node.ListSessions());
+
+    public Task<bool> CloseSessionAsync(string sessionId, string reason) => registry.CloseAsync(sessionId, reason);
 }

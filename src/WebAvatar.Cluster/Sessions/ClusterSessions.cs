@@ -24,6 +24,12 @@ public interface IClusterDirectory
 {
     /// <summary>Each node's load, read now, and every node's live sessions; a node that does not answer in 2 s is left out.</summary>
     Task<ClusterView> DescribeNodesAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Ends session <paramref name="id"/> on whichever node runs it, whatever holds it (a chat page, an API client, a broadcast);
+    /// false when no node that answered in 2 s has it.
+    /// </summary>
+    Task<bool> StopAsync(string id, string reason, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -57,7 +63,7 @@ public sealed partial class ClusterSessions(
             RequestContext.Set(Placement.SessionPlacementDirector.OpeningKey, true);
             try
             {
-                opening = await Session(SessionKeys.NewId()).OpenAsync(spec).WaitAsync(cancellationToken).ConfigureAwait(false);
+                opening = await grains.GetGrain<ISessionGrain>(SessionKeys.NewId()).OpenAsync(spec).WaitAsync(cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -95,26 +101,27 @@ public sealed partial class ClusterSessions(
         return new ClusterView(node.Name, nodes, sessions.OrderBy(s => s.CreatedAt).ToList());
     }
 
-    /// <summary>Asks each node's grain at once; a node that does not answer within 2 s adds nothing (and a warning).</summary>
-    private async Task<IEnumerable<T>> AskEveryNodeAsync<T>(IReadOnlyList<NodeLoad> nodes, Func<INodeGrain, Task<IReadOnlyList<T>>> ask, CancellationToken cancellationToken)
+    public async Task<bool> StopAsync(string id, string reason, CancellationToken cancellationToken)
     {
-        var answers = nodes.Select(async n =>
+        if (!SessionKeys.IsWellFormed(id))
         {
-            try
-            {
-                return await ask(grains.GetGrain<INodeGrain>(n.Silo)).WaitAsync(TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                LogNodeUnread(logger, n.Node, ex.Message);
-                return [];
-            }
-        });
-        return (await Task.WhenAll(answers).ConfigureAwait(false)).SelectMany(a => a);
+            return false;
+        }
+
+        // Asked through each node's own grain, not the session's: a chat page's session has no session grain.
+        var closed = await AskEveryNodeAsync(load.Nodes, async grain => (IReadOnlyList<bool>)[await grain.CloseSessionAsync(id, reason).ConfigureAwait(false)], cancellationToken).ConfigureAwait(false);
+        return closed.Any(c => c);
     }
 
-    /// <summary>The grain of session <paramref name="id"/> (a call to one that does not exist answers null or false).</summary>
-    public ISessionGrain Session(string id) => grains.GetGrain<ISessionGrain>(id);
+    /// <summary>Asks each node's grain at once; a node that does not answer within 2 s adds nothing (and a warning).</summary>
+    private async Task<IEnumerable<T>> AskEveryNodeAsync<T>(IReadOnlyList<NodeLoad> nodes, Func<INodeGrain, Task<IReadOnlyList<T>>> ask, CancellationToken cancellationToken) =>
+        (await EveryNode.AskAsync(grains, nodes.Select(n => (n.Silo, n.Node)), ask, logger, LogLevel.Warning, cancellationToken).ConfigureAwait(false)).SelectMany(a => a.Answer);
+
+    /// <summary>
+    /// The grain of session <paramref name="id"/> (a call to one that does not exist answers null or false); null for an id that is
+    /// not shaped like a session id, so a URL cannot name (and activate) an arbitrary grain.
+    /// </summary>
+    public ISessionGrain? Session(string id) => SessionKeys.IsWellFormed(id) ? grains.GetGrain<ISessionGrain>(id) : null;
 
     /// <summary>
     /// The session's events, the current state first, until it ends or <paramref name="cancellationToken"/> fires; null
@@ -123,9 +130,15 @@ public sealed partial class ClusterSessions(
     /// </summary>
     public async Task<IAsyncEnumerable<SessionEvent>?> FollowAsync(string id, string? owner, CancellationToken cancellationToken)
     {
+        if (Session(id) is not { } grain)
+        {
+            return null;
+        }
+
         var follower = new EventFollower(id);
         var reference = grains.CreateObjectReference<ISessionEventObserver>(follower);
-        var host = await Session(id).FollowAsync(owner, reference, node.SiloKey).WaitAsync(cancellationToken).ConfigureAwait(false);
+
+        var host = await grain.FollowAsync(owner, reference, node.SiloKey).WaitAsync(cancellationToken).ConfigureAwait(false);
         if (host is null)
         {
             grains.DeleteObjectReference<ISessionEventObserver>(reference);
@@ -171,7 +184,7 @@ public sealed partial class ClusterSessions(
             {
                 try
                 {
-                    await Session(id).UnfollowAsync(reference).ConfigureAwait(false);
+                    await grains.GetGrain<ISessionGrain>(id).UnfollowAsync(reference).ConfigureAwait(false);
                 }
                 catch (Exception ex)
                 {
@@ -210,9 +223,6 @@ public sealed partial class ClusterSessions(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Session refused: every node is full ({Nodes})")]
     private static partial void LogClusterFull(ILogger logger, string nodes);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Node {Node} did not list its sessions: {Reason}")]
-    private static partial void LogNodeUnread(ILogger logger, string node, string reason);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Session {SessionId}: unfollowing failed ({Reason})")]
     private static partial void LogUnfollowFailed(ILogger logger, string sessionId, string reason);

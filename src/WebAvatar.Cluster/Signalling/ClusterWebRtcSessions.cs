@@ -10,12 +10,12 @@ internal sealed class ClusterWebRtcSessions(ClusterSessions sessions) : IRemoteW
 {
     public async Task<RemoteWebRtcAnswer?> OfferAsync(string sessionId, string offerSdp, CancellationToken cancellationToken)
     {
-        if (!SessionKeys.IsWellFormed(sessionId))
+        if (sessions.Session(sessionId) is not { } grain)
         {
             return null;
         }
 
-        var answer = await sessions.Session(sessionId).OfferAsync(offerSdp).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var answer = await grain.OfferAsync(offerSdp).WaitAsync(cancellationToken).ConfigureAwait(false);
         return answer switch
         {
             null => null,
@@ -26,5 +26,5 @@ internal sealed class ClusterWebRtcSessions(ClusterSessions sessions) : IRemoteW
     }
 
     public async Task<bool> ClosePeerAsync(string sessionId, string peerId, CancellationToken cancellationToken) =>
-        SessionKeys.IsWellFormed(sessionId) && await sessions.Session(sessionId).ClosePeerAsync(peerId).WaitAsync(cancellationToken).ConfigureAwait(false);
+        sessions.Session(sessionId) is { } grain && await grain.ClosePeerAsync(peerId).WaitAsync(cancellationToken).ConfigureAwait(false);
 }

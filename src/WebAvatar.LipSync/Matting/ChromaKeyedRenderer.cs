@@ -51,6 +51,8 @@ internal sealed class ChromaKeyedRenderer : IAvatarRenderer
 
     public VideoFrame RenderIdle(long frameIndex) => Key(_inner.RenderIdle(frameIndex));
 
+    public int IdleLoopFrames => _inner.IdleLoopFrames;
+
     public async IAsyncEnumerable<VideoFrame> RenderSpeechAsync(SpeechClip clip, long firstFrameIndex, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await foreach (var frame in _inner.RenderSpeechAsync(clip, firstFrameIndex, cancellationToken).ConfigureAwait(false))

@@ -12,13 +12,18 @@ internal readonly record struct IdlePose(float Blink, float HeadRotationDegrees,
 
 /// <summary>
 /// Deterministic idle motion as a pure function of the session frame index, so idle and speech frames share one
-/// continuous timeline and any frame can be rendered in any order.
+/// continuous timeline and any frame can be rendered in any order. The motion repeats every <see cref="LoopFrames"/>
+/// (every wave fits a whole number of times into the loop, every blink lies inside it), so the session encoder can
+/// replay a recorded loop of listening frames instead of rendering and encoding them again.
 /// </summary>
-internal sealed class IdleMotion(int seed)
+internal sealed class IdleMotion
 {
-    // Blinks: one per slot of 4.25 s, jittered by up to ±0.875 s, so consecutive blinks are 2.5..6 s apart.
+    public const int DefaultLoopFrames = 20 * MediaTiming.VideoFps;
+    public const int MinLoopFrames = 4 * MediaTiming.VideoFps;
+
+    // Blinks: one per blink slot of about 4.25 s, jittered inside its slot, so consecutive blinks are 2.5..5.5 s apart (20 s loop).
     private const double BlinkSlotSeconds = 4.25;
-    private const double BlinkJitterSeconds = 0.875;
+    private const double BlinkJitterSeconds = 0.75;
 
     /// <summary>Closure on the 4 frames (160 ms) of a blink: fast close, slower open.</summary>
     private static readonly float[] BlinkProfile = [0.6f, 1.0f, 0.7f, 0.3f];
@@ -29,49 +34,63 @@ internal sealed class IdleMotion(int seed)
     private const float BreathAmplitude = 0.7f;
     private const double BreathPeriodSeconds = 4.3;
 
-    private readonly double _phase = Hash01(seed, -1) * Math.Tau;
+    private readonly int _seed;
+    private readonly double _phase;
+    private readonly int _blinkSlots;
+    private readonly double _blinkSlotFrames;
+    private readonly double _blinkJitterFrames;
+
+    public IdleMotion(int seed, int loopFrames = DefaultLoopFrames)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(loopFrames, MinLoopFrames);
+        _seed = seed;
+        LoopFrames = loopFrames;
+        _phase = Hash01(seed, -1) * Math.Tau;
+        _blinkSlots = Cycles(BlinkSlotSeconds);
+        _blinkSlotFrames = loopFrames / (double)_blinkSlots;
+        // A blink never leaves its slot, so none straddles the loop's end.
+        _blinkJitterFrames = Math.Min(BlinkJitterSeconds * MediaTiming.VideoFps, (_blinkSlotFrames - BlinkProfile.Length) / 2 - 1);
+    }
+
+    /// <summary>The period of the motion in frames.</summary>
+    public int LoopFrames { get; }
 
     public IdlePose At(long frameIndex)
     {
-        double t = frameIndex / (double)MediaTiming.VideoFps;
-        float breath = (float)(BreathAmplitude * Math.Sin(Math.Tau * t / BreathPeriodSeconds + _phase));
-        // Incommensurate periods: the sway never visibly repeats.
-        float rotation = MaxRotationDegrees * Wave(t, 7.3, 0.6, 11.9, 0.4, 0);
-        float shiftX = MaxShiftX * Wave(t, 5.7, 0.6, 13.1, 0.4, 1.7);
-        float shiftY = MaxShiftY * Wave(t, 9.1, 0.7, 3.7, 0.3, 2.9);
+        double loop = Math.Tau * (frameIndex % LoopFrames) / LoopFrames;
+        float breath = (float)(BreathAmplitude * Math.Sin(loop * Cycles(BreathPeriodSeconds) + _phase));
+        // Periods far apart: within one loop the sway does not visibly repeat.
+        float rotation = MaxRotationDegrees * Wave(loop, 7.3, 0.6, 11.9, 0.4, 0);
+        float shiftX = MaxShiftX * Wave(loop, 5.7, 0.6, 13.1, 0.4, 1.7);
+        float shiftY = MaxShiftY * Wave(loop, 9.1, 0.7, 3.7, 0.3, 2.9);
         return new IdlePose(BlinkAt(frameIndex), rotation, shiftX, shiftY + breath * 0.6f, breath);
     }
 
-    /// <summary>Start frame of the blink in <paramref name="slot"/>.</summary>
-    internal long BlinkStartFrame(long slot)
+    /// <summary>Start frame (within the loop) of the blink in <paramref name="slot"/>.</summary>
+    internal long BlinkStartFrame(int slot)
     {
-        double jitter = (Hash01(seed, slot) * 2 - 1) * BlinkJitterSeconds;
-        return (long)Math.Round((slot * BlinkSlotSeconds + jitter) * MediaTiming.VideoFps);
+        double jitter = (Hash01(_seed, slot) * 2 - 1) * _blinkJitterFrames;
+        return (long)Math.Round((slot + 0.5) * _blinkSlotFrames + jitter - BlinkProfile.Length / 2.0);
     }
 
     internal float BlinkAt(long frameIndex)
     {
-        long slot = (long)Math.Floor(frameIndex / (BlinkSlotSeconds * MediaTiming.VideoFps));
-        // A blink near a slot boundary can spill into the next slot's range, so look at both neighbours.
-        for (long s = slot - 1; s <= slot + 1; s++)
+        if (frameIndex < _blinkSlotFrames)
         {
-            if (s < 1)
-            {
-                continue; // No blink in the first seconds: the opening frame is the clean portrait.
-            }
-
-            long offset = frameIndex - BlinkStartFrame(s);
-            if (offset >= 0 && offset < BlinkProfile.Length)
-            {
-                return BlinkProfile[offset];
-            }
+            return 0; // No blink in the first seconds: the opening frame is the clean portrait.
         }
 
-        return 0;
+        long inLoop = frameIndex % LoopFrames;
+        int slot = Math.Min((int)(inLoop / _blinkSlotFrames), _blinkSlots - 1);
+        long offset = inLoop - BlinkStartFrame(slot);
+        return offset >= 0 && offset < BlinkProfile.Length ? BlinkProfile[offset] : 0;
     }
 
-    private float Wave(double t, double period1, double weight1, double period2, double weight2, double offset) =>
-        (float)(weight1 * Math.Sin(Math.Tau * t / period1 + _phase + offset) + weight2 * Math.Sin(Math.Tau * t / period2 + _phase * 1.3 + offset * 2.1));
+    /// <summary>How many times a wave of about <paramref name="periodSeconds"/> fits the loop (at least once).</summary>
+    private int Cycles(double periodSeconds) => Math.Max(1, (int)Math.Round(LoopFrames / (periodSeconds * MediaTiming.VideoFps)));
+
+    private float Wave(double loop, double period1, double weight1, double period2, double weight2, double offset) =>
+        (float)(weight1 * Math.Sin(loop * Cycles(period1) + _phase + offset) + weight2 * Math.Sin(loop * Cycles(period2) + _phase * 1.3 + offset * 2.1));
 
     /// <summary>A uniform value in [0,1) from (seed, n); SplitMix64 finaliser.</summary>
     private static double Hash01(int seed, long n)

@@ -29,7 +29,7 @@ public sealed class ParametricAvatarRenderer : IAvatarRenderer
     private bool _disposed;
 
     /// <param name="matte">The portrait's opacity, needed unless <paramref name="background"/> keeps the background.</param>
-    internal ParametricAvatarRenderer(AvatarImage image, FaceAnalysis analysis, int motionSeed, AvatarBackground? background = null, AlphaMatte? matte = null)
+    internal ParametricAvatarRenderer(AvatarImage image, FaceAnalysis analysis, IdleMotion idle, AvatarBackground? background = null, AlphaMatte? matte = null)
     {
         Analysis = analysis;
         _portrait = image.Bgr.Clone();
@@ -37,7 +37,7 @@ public sealed class ParametricAvatarRenderer : IAvatarRenderer
         // Outside the warp's support the frame is always the portrait, so only the support is redrawn per frame.
         _work = _portrait.Clone();
         _workSupport = new Mat(_work, _warp.Support);
-        _idle = new IdleMotion(motionSeed);
+        _idle = idle;
         if (background is { Mode: not AvatarBackgroundMode.Keep })
         {
             ArgumentNullException.ThrowIfNull(matte);
@@ -89,6 +89,8 @@ public sealed class ParametricAvatarRenderer : IAvatarRenderer
             }
         }
     }
+
+    public int IdleLoopFrames => _idle.LoopFrames;
 
     public VideoFrame RenderIdle(long frameIndex)
     {

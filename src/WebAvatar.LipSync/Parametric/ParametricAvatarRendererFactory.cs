@@ -16,6 +16,7 @@ public sealed class ParametricAvatarRendererFactory : IAvatarRendererFactory
     private readonly FaceAnalyzer _analyzer;
     private readonly FaceAnalysisCache _cache;
     private readonly int _motionSeed;
+    private readonly int _idleLoopFrames;
     private readonly IAvatarMatting _matting;
     private readonly ILogger _logger;
 
@@ -25,7 +26,7 @@ public sealed class ParametricAvatarRendererFactory : IAvatarRendererFactory
         IOptions<FaceDetectionOptions> faceOptions,
         IAvatarMatting matting,
         ILogger<ParametricAvatarRendererFactory>? logger = null)
-        : this(AppPaths.Resolve(options.Value.CacheDirectory), faces, options.Value.MotionSeed, AppPaths.Resolve(faceOptions.Value.HaarCascadeDirectory), logger, matting)
+        : this(AppPaths.Resolve(options.Value.CacheDirectory), faces, options.Value.MotionSeed, AppPaths.Resolve(faceOptions.Value.HaarCascadeDirectory), logger, matting, options.Value.IdleLoopSeconds * Media.MediaTiming.VideoFps)
     {
     }
 
@@ -35,11 +36,13 @@ public sealed class ParametricAvatarRendererFactory : IAvatarRendererFactory
         int motionSeed = 1,
         string cascadeDirectory = HaarFaceDetector.DefaultDirectory,
         ILogger? logger = null,
-        IAvatarMatting? matting = null)
+        IAvatarMatting? matting = null,
+        int idleLoopFrames = IdleMotion.DefaultLoopFrames)
     {
         _analyzer = new FaceAnalyzer(faces, cascadeDirectory);
         _cache = new FaceAnalysisCache(cacheDirectory);
         _motionSeed = motionSeed;
+        _idleLoopFrames = idleLoopFrames;
         _matting = matting ?? new AvatarMatting(cacheDirectory);
         _logger = logger ?? NullLogger.Instance;
     }
@@ -70,11 +73,11 @@ public sealed class ParametricAvatarRendererFactory : IAvatarRendererFactory
         var analysis = Analyse(image, avatarPath);
         if (background.Mode == AvatarBackgroundMode.Keep)
         {
-            return new ParametricAvatarRenderer(image, analysis, _motionSeed);
+            return new ParametricAvatarRenderer(image, analysis, new IdleMotion(_motionSeed, _idleLoopFrames));
         }
 
         var matte = await MatteAsync(image, analysis, cancellationToken).ConfigureAwait(false);
-        return new ParametricAvatarRenderer(image, analysis, _motionSeed, background, matte);
+        return new ParametricAvatarRenderer(image, analysis, new IdleMotion(_motionSeed, _idleLoopFrames), background, matte);
     }
 
     /// <summary>

@@ -46,6 +46,8 @@ public sealed class Wav2LipRenderer : IAvatarRenderer
 
     public VideoFrame RenderIdle(long frameIndex) => BaseFrame(_avatar.FrameForSlot(frameIndex));
 
+    public int IdleLoopFrames => AvatarTimeline.ReplayLoopFrames(_avatar.FrameCount);
+
     public async IAsyncEnumerable<VideoFrame> RenderSpeechAsync(SpeechClip clip, long firstFrameIndex, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(clip);

@@ -23,8 +23,10 @@ public sealed class SessionMediaEncoder : IEncodedMediaSource, IAvFrameSink, IDi
     private readonly VideoTrack _h264Keyed;
     private readonly AudioTrack _audio;
     private readonly List<EncodedPacket> _packets = new(8);
+    private readonly Func<AvFrame, VideoFrame> _overKeyColor;
     private MediaSubscription[] _subscribers = [];
     private bool _started;
+    private VideoLayout _layout;
     private bool _disposed;
 
     public SessionMediaEncoder(string sessionId, SessionEncoderSettings? settings = null, TimeProvider? timeProvider = null, ILogger<SessionMediaEncoder>? logger = null)
@@ -38,6 +40,7 @@ public sealed class SessionMediaEncoder : IEncodedMediaSource, IAvFrameSink, IDi
         _vp8 = new VideoTrack(MediaCodec.Vp8, Settings);
         _h264Keyed = new VideoTrack(MediaCodec.H264, Settings);
         _audio = new AudioTrack(Settings);
+        _overKeyColor = OverKeyColor;
         ClockOrigin = _time.GetUtcNow();
     }
 
@@ -64,6 +67,14 @@ public sealed class SessionMediaEncoder : IEncodedMediaSource, IAvFrameSink, IDi
         MediaCodec.Vp8 => _vp8.FramesEncoded,
         MediaCodec.Opus => _audio.OpusPacketsEncoded,
         _ => _audio.AacFramesEncoded,
+    };
+
+    /// <summary>Video slots of the codec sent as replayed idle-loop packets: neither rendered nor encoded.</summary>
+    public long ReplayedCount(MediaCodec codec) => codec switch
+    {
+        MediaCodec.H264 => _h264.FramesReplayed,
+        MediaCodec.Vp8 => _vp8.FramesReplayed,
+        _ => 0,
     };
 
     public long ForcedKeyFrames(MediaCodec codec) => codec switch
@@ -207,10 +218,16 @@ public sealed class SessionMediaEncoder : IEncodedMediaSource, IAvFrameSink, IDi
             ClockOrigin = _time.GetUtcNow() - TimeSpan.FromMicroseconds(frame.PtsMicroseconds);
         }
 
-        VideoSize = (frame.Video.Width, frame.Video.Height);
+        // A renderer's size and layout are fixed for its life, so an idle slot that may be replayed is not drawn to learn them.
+        if (frame.IsVideoRendered || frame.IdleLoopPhase < 0 || FramesWritten == 0)
+        {
+            VideoSize = (frame.Video.Width, frame.Video.Height);
+            _layout = frame.Video.Layout;
+        }
+
         FramesWritten++;
         var subscribers = _subscribers;
-        bool transparent = frame.Video.Layout == VideoLayout.ColorAlphaSideBySide;
+        bool transparent = _layout == VideoLayout.ColorAlphaSideBySide;
         bool wantH264 = false, wantVp8 = false, wantOpus = false, wantAac = false, wantKeyed = false;
         foreach (var s in subscribers)
         {
@@ -245,17 +262,13 @@ public sealed class SessionMediaEncoder : IEncodedMediaSource, IAvFrameSink, IDi
         }
     }
 
-    private void EncodeKeyed(AvFrame frame, bool wanted)
-    {
-        if (!wanted)
-        {
-            _h264Keyed.Encode(frame, wanted: false, _packets);
-            return;
-        }
+    private void EncodeKeyed(AvFrame frame, bool wanted) => _h264Keyed.Encode(frame, wanted, _packets, _overKeyColor);
 
-        using var keyed = new VideoFrame(frame.Video.Width / 2, frame.Video.Height);
+    private VideoFrame OverKeyColor(AvFrame frame)
+    {
+        var keyed = new VideoFrame(frame.Video.Width / 2, frame.Video.Height);
         SideBySideAlpha.OverColor(frame.Video, Settings.ChromaKeyColor, keyed);
-        _h264Keyed.Encode(keyed, frame.Index, frame.PtsMicroseconds, wanted: true, _packets);
+        return keyed;
     }
 
     private enum Audience

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using WebAvatar.Media;
 using WebAvatar.Pipeline.Telemetry;
 using WebAvatar.Sessions;
 
@@ -26,6 +27,8 @@ public sealed class SessionTelemetry : IDisposable
         meter.CreateObservableGauge("webavatar.session.viewers", () => sessions.Sessions.Sum(s => s.Viewers.Count), "{viewer}", "Viewers attached to live sessions (WebRTC peers, pages), over all sessions.");
         meter.CreateObservableGauge("webavatar.session.frames", ObserveFps, "{frame}/s", "Frames a session emitted over the last second (tag session: the one-way key /api/metrics uses).");
         meter.CreateObservableCounter("webavatar.pacer.late_frames", () => Sum().LateFrames, "{frame}", "Pacer stalls: 40 ms slots emitted more than two slots late.");
+        meter.CreateObservableCounter("webavatar.video.frames", ObserveVideoFrames, "{frame}",
+            "Video frames sent, by source: encoded (rendered and encoded live) or replayed (a listening avatar's recorded idle loop, neither rendered nor encoded).");
         meter.CreateObservableCounter("webavatar.voice.turns", () => Sum().VoiceTurns, "{turn}", "User turns that ended with a transcript.");
         meter.CreateObservableCounter("webavatar.replies.prepared", ObservePrepared, "{reply}",
             "Replies prepared on a speculative transcript, by outcome: kept (the end of the turn confirmed them) or dropped.");
@@ -61,6 +64,16 @@ public sealed class SessionTelemetry : IDisposable
         ];
     }
 
+    private IEnumerable<Measurement<long>> ObserveVideoFrames()
+    {
+        var sum = Sum();
+        return
+        [
+            new(sum.VideoEncoded, new KeyValuePair<string, object?>("source", "encoded")),
+            new(sum.VideoReplayed, new KeyValuePair<string, object?>("source", "replayed")),
+        ];
+    }
+
     /// <summary>Totals over every session this process has run.</summary>
     private Totals Sum()
     {
@@ -90,15 +103,22 @@ public sealed class SessionTelemetry : IDisposable
         }
     }
 
-    private readonly record struct Totals(long LateFrames, long VoiceTurns, long Kept, long Dropped)
+    private readonly record struct Totals(long LateFrames, long VoiceTurns, long Kept, long Dropped, long VideoEncoded, long VideoReplayed)
     {
         public static Totals Of(LiveSession session)
         {
             var preemption = session.Preemption;
-            return new(session.Conversation.LateFrames, preemption.VoiceTurns, preemption.Kept, preemption.Dropped);
+            var media = session.Media;
+            return new(
+                session.Conversation.LateFrames,
+                preemption.VoiceTurns,
+                preemption.Kept,
+                preemption.Dropped,
+                media.EncodedCount(MediaCodec.H264) + media.EncodedCount(MediaCodec.Vp8),
+                media.ReplayedCount(MediaCodec.H264) + media.ReplayedCount(MediaCodec.Vp8));
         }
 
         public static Totals operator +(Totals a, Totals b) =>
-            new(a.LateFrames + b.LateFrames, a.VoiceTurns + b.VoiceTurns, a.Kept + b.Kept, a.Dropped + b.Dropped);
+            new(a.LateFrames + b.LateFrames, a.VoiceTurns + b.VoiceTurns, a.Kept + b.Kept, a.Dropped + b.Dropped, a.VideoEncoded + b.VideoEncoded, a.VideoReplayed + b.VideoReplayed);
     }
 }

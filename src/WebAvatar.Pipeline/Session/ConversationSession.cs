@@ -65,7 +65,7 @@ public sealed partial class ConversationSession : IAsyncDisposable
         _logger = logger;
         _telemetry = telemetry;
         _frames = Channel.CreateBounded<AvFrame>(new BoundedChannelOptions(options.FrameQueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
-        _pacer = new RealtimePacer(_frames.Reader, RenderIdleSlotAsync, IsCurrent, logger);
+        _pacer = new RealtimePacer(_frames.Reader, RenderIdleSlotAsync, IsCurrent, logger, renderer.IdleLoopFrames);
         _pacer.FrameEmitted += OnFrameEmitted;
         _pacer.IdleSlot += OnIdleSlot;
         _pacer.HoldExpired += () => LogPauseExpired(_logger, Id, _options.MaxSpeechPauseMs);

@@ -20,6 +20,8 @@ public sealed partial class RealtimePacer : IAsyncDisposable
 
     private readonly ChannelReader<AvFrame> _speech;
     private readonly Func<long, CancellationToken, ValueTask<VideoFrame>> _renderIdle;
+    private readonly Func<long, VideoFrame> _renderIdleOnRead;
+    private readonly int _idleLoopFrames;
     private readonly Func<AvFrame, bool> _isCurrent;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
@@ -34,10 +36,14 @@ public sealed partial class RealtimePacer : IAsyncDisposable
         ChannelReader<AvFrame> speech,
         Func<long, CancellationToken, ValueTask<VideoFrame>> renderIdle,
         Func<AvFrame, bool> isCurrent,
-        ILogger logger)
+        ILogger logger,
+        int idleLoopFrames = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(idleLoopFrames);
         _speech = speech;
         _renderIdle = renderIdle;
+        _idleLoopFrames = idleLoopFrames;
+        _renderIdleOnRead = index => Wait(_renderIdle(index, _stop.Token));
         _isCurrent = isCurrent;
         _logger = logger;
     }
@@ -227,6 +233,12 @@ public sealed partial class RealtimePacer : IAsyncDisposable
         if (Sink is null)
         {
             return null;
+        }
+
+        if (_idleLoopFrames > 0)
+        {
+            // Drawn only if the sink reads the picture: the session encoder replays its recorded idle loop instead when it can.
+            return new AvFrame(index, (int)(index % _idleLoopFrames), _idleLoopFrames, _renderIdleOnRead);
         }
 
         var video = Wait(_renderIdle(index, cancellationToken));

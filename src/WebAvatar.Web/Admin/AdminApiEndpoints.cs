@@ -46,11 +46,10 @@ internal static class AdminApiEndpoints
             Results.Ok(await mirror.StopAsync(sessionId, ct))).AddEndpointFilter<Auth.AntiforgeryHeaderFilter>();
 
         api.MapGet("/sessions", (LiveSessionMonitor monitor) => Results.Ok(monitor.Snapshot()));
-        api.MapDelete("/sessions/{sessionId}", async (string sessionId, LiveSessionMonitor monitor) =>
-        {
-            await monitor.StopSessionAsync(sessionId);
-            return Results.NoContent();
-        }).AddEndpointFilter<Auth.AntiforgeryHeaderFilter>();
+        // Any node's session, whatever holds it.
+        api.MapDelete("/sessions/{sessionId}", async (string sessionId, Cluster.Sessions.IClusterDirectory cluster, CancellationToken ct) =>
+            await cluster.StopAsync(sessionId, LiveSessionMonitor.StopReason, ct) ? Results.NoContent() : Results.NotFound())
+            .AddEndpointFilter<Auth.AntiforgeryHeaderFilter>();
 
         // Every node of the cluster with its load, and every node's live sessions with the node that runs each.
         api.MapGet("/nodes", async (Cluster.Sessions.ClusterSessions cluster, CancellationToken ct) => Results.Ok(await cluster.DescribeNodesAsync(ct)));

@@ -13,7 +13,7 @@ internal static class ObsSourceEndpoint
     public static IEndpointRouteBuilder MapObsSource(this IEndpointRouteBuilder app)
     {
         app.MapGet("/obs/{id}", async (string id, ClusterSessions sessions, IWebHostEnvironment environment) =>
-            SessionKeys.IsWellFormed(id) && await sessions.Session(id).GetOwnerAsync() is not null
+            sessions.Session(id) is { } grain && await grain.GetOwnerAsync() is not null
                 ? Results.File(environment.WebRootFileProvider.GetFileInfo("obs.html").CreateReadStream(), "text/html; charset=utf-8")
                 : Results.Text($"No live session {id}: start a broadcast (dashboard or API) and use its id.", "text/plain; charset=utf-8", statusCode: StatusCodes.Status404NotFound))
             .ExcludeFromDescription();

@@ -20,7 +20,7 @@ internal static class SessionStillEndpoint
     }
 
     private static async Task<IResult> RenderAsync(string id, ClusterSessions sessions, bool png) =>
-        SessionKeys.IsWellFormed(id) && await sessions.Session(id).StillAsync(png) is { } encoded
+        sessions.Session(id) is { } grain && await grain.StillAsync(png) is { } encoded
             ? Results.File(encoded, png ? "image/png" : "image/jpeg")
             : Results.NotFound();
 }

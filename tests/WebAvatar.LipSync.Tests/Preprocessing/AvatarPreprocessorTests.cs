@@ -177,6 +177,22 @@ public class AvatarPreprocessorTests
     public void Playback_ping_pongs_without_a_jump(int frames, int[] expected) =>
         Assert.Equal(expected, Enumerable.Range(0, expected.Length).Select(slot => AvatarTimeline.BaseFrameFor(slot, frames)));
 
+    [Theory]
+    [InlineData(1, 100)] // a still: any 4 s loop
+    [InlineData(26, 100)] // back and forth in 50 slots, twice
+    [InlineData(60, 118)] // one back-and-forth period is over 4 s
+    [InlineData(751, 1500)] // one minute
+    [InlineData(752, 0)] // over a minute: not replayed
+    public void The_idle_loop_is_whole_ping_pong_periods_of_at_least_4_seconds(int frames, int expected)
+    {
+        int loop = AvatarTimeline.ReplayLoopFrames(frames);
+        Assert.Equal(expected, loop);
+        if (loop > 0)
+        {
+            Assert.All(Enumerable.Range(0, 300), slot => Assert.Equal(AvatarTimeline.BaseFrameFor(slot, frames), AvatarTimeline.BaseFrameFor(slot + loop, frames)));
+        }
+    }
+
     [Fact]
     public void Boxes_are_smoothed_with_a_forward_mean_of_five()
     {

@@ -8,6 +8,8 @@ namespace WebAvatar.Testing.Doubles;
 /// <summary>Test boundary renderer: flat frames whose brightness encodes idle (10) or speech (200).</summary>
 public sealed class FlatAvatarRenderer : IAvatarRenderer
 {
+    private int _idleFramesRendered;
+
     public string EngineName => "flat";
 
     public int Width => 64;
@@ -15,6 +17,11 @@ public sealed class FlatAvatarRenderer : IAvatarRenderer
     public int Height => 48;
 
     public int SpeechFramesRendered { get; private set; }
+
+    public int IdleFramesRendered => Volatile.Read(ref _idleFramesRendered);
+
+    /// <summary>The idle loop this renderer claims (its idle frames are all alike, so any loop is true); 0 by default.</summary>
+    public int IdleLoopFrames { get; init; }
 
     public async IAsyncEnumerable<VideoFrame> RenderSpeechAsync(SpeechClip clip, long firstFrameIndex, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -32,6 +39,7 @@ public sealed class FlatAvatarRenderer : IAvatarRenderer
 
     public VideoFrame RenderIdle(long frameIndex)
     {
+        Interlocked.Increment(ref _idleFramesRendered);
         var frame = new VideoFrame(Width, Height);
         frame.Pixels.Fill(10);
         return frame;

@@ -71,13 +71,16 @@ public sealed class AdminComponentTests : BunitContext, IAsyncLifetime
             "node-a",
             [new("node-a", "S127.0.0.1:11111:1", "10.0.0.11:5090", 1, 1, 42, at), new("node-b", "S127.0.0.1:11112:1", "10.0.0.12:5090", 0, 2, 3, at)],
             [new("abc123abc123", "node-b", "Api", "Speaking", "Default", 25, 1, at)]);
-        var nodes = Render<ClusterNodes>(p => p.Add(x => x.View, view));
+        string? stopped = null;
+        var nodes = Render<ClusterNodes>(p => p.Add(x => x.View, view).Add(x => x.OnStop, id => stopped = id));
 
         Assert.Equal(["node-a (this node)", "node-b"], nodes.FindAll("#node-table .node-name").Select(e => e.TextContent));
         Assert.Equal(["1 / 1", "0 / 2"], nodes.FindAll("#node-table .node-sessions").Select(e => e.TextContent));
         Assert.Contains("10.0.0.12:5090", nodes.Find("#node-table").TextContent);
         Assert.Equal(["node-b"], nodes.FindAll("#cluster-session-table .session-node").Select(e => e.TextContent));
         Assert.Contains("speaking", nodes.Find("#cluster-session-table").TextContent);
+        nodes.Find("#cluster-session-table .cluster-stop").Click();
+        Assert.Equal("abc123abc123", stopped);
     }
 
     [Fact]

@@ -189,5 +189,7 @@ public sealed class BroadcastPageTests : BunitContext, IAsyncLifetime
     {
         public Task<global::WebAvatar.Cluster.Sessions.ClusterView> DescribeNodesAsync(CancellationToken cancellationToken) =>
             Task.FromResult(new global::WebAvatar.Cluster.Sessions.ClusterView("node-a", [], []));
+
+        public Task<bool> StopAsync(string id, string reason, CancellationToken cancellationToken) => Task.FromResult(false);
     }
 }

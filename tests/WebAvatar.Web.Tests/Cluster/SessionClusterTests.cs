@@ -56,6 +56,20 @@ public sealed class SessionClusterTests(ITestOutputHelper output)
             using var apiA = TestApiKeys.Client(a, secret);
             using var apiB = TestApiKeys.Client(b, secret);
 
+            // B's admin stops a session that runs on A: it ends there with the dashboard's reason, and its slot is free again.
+            var stoppedOne = await CreateAsync(apiA);
+            Assert.Equal("node-a", stoppedOne.GetProperty("node").GetString());
+            string stoppedId = stoppedOne.GetProperty("id").GetString()!;
+            using (var adminB = await b.SignInAsync())
+            {
+                await AdminApp.AddAntiforgeryHeaderAsync(adminB);
+                await using var ending = await SseReader.OpenAsync(apiB, $"/api/v1/sessions/{stoppedId}/events");
+                await ending.WaitForAsync((type, _) => type == "state", TimeSpan.FromSeconds(10));
+                Assert.Equal(HttpStatusCode.NoContent, (await adminB.DeleteAsync($"/api/admin/sessions/{stoppedId}")).StatusCode);
+                await ending.WaitForAsync((type, data) => type == "ended" && data.GetProperty("reason").GetString() == "stopped from the dashboard", TimeSpan.FromSeconds(10));
+                Assert.Equal(HttpStatusCode.NotFound, (await adminB.DeleteAsync($"/api/admin/sessions/{stoppedId}")).StatusCode);
+            }
+
             // Session 1 through A runs on A; its media, asked for through B, comes from A's UDP port.
             var first = await CreateAsync(apiA);
             Assert.Equal("node-a", first.GetProperty("node").GetString());

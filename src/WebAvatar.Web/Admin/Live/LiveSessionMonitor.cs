@@ -29,7 +29,8 @@ public sealed class LiveSessionMonitor : IDisposable
 
     public IReadOnlyList<SessionSnapshot> Snapshot() => _registry.Sessions.Select(s => s.Snapshot()).OrderBy(s => s.CreatedAt).ToList();
 
-    public Task StopSessionAsync(string sessionId) => _registry.CloseAsync(sessionId, "stopped from the dashboard");
+    /// <summary>What a session stopped by the admin tells its page and clients.</summary>
+    public const string StopReason = "stopped from the dashboard";
 
     public void Dispose()
     {

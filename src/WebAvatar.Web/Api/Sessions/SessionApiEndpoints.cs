@@ -58,7 +58,7 @@ public static class SessionApiEndpoints
         SessionOwner.ForApiKey(ApiKeyClaims.GetKeyId(user) ?? throw new InvalidOperationException("An API route ran without an API key."));
 
     /// <summary>The grain of a session named in a URL, or null for an id no session can have (answered 404 without asking).</summary>
-    public static ISessionGrain? Grain(ClusterSessions sessions, string id) => SessionKeys.IsWellFormed(id) ? sessions.Session(id) : null;
+    public static ISessionGrain? Grain(ClusterSessions sessions, string id) => sessions.Session(id);
 
     private static async Task<IResult> ListAvatarsAsync(IDbContextFactory<WebAvatarDbContext> db, CancellationToken cancellationToken)
     {

@@ -20,7 +20,7 @@ internal static class SessionEventStream
     public static async Task<IResult> StreamAsync(string id, ClaimsPrincipal user, ClusterSessions sessions, HttpContext http)
     {
         // The session may run on any node: its grain sends the events here, and holds the session while this stream is open.
-        if (!SessionKeys.IsWellFormed(id) || await sessions.FollowAsync(id, SessionApiEndpoints.KeyOf(user), http.RequestAborted) is not { } events)
+        if (await sessions.FollowAsync(id, SessionApiEndpoints.KeyOf(user), http.RequestAborted) is not { } events)
         {
             return SessionApiEndpoints.NotFound(id);
         }
