@@ -40,8 +40,8 @@ public static class WebAvatarWebExtensions
         services.AddSingleton<ISessionProfileResolver, SessionProfileResolver>();
         services.AddSingleton<IWebRtcSessionProvider, SessionWebRtcProvider>();
         services.AddSingleton<Cluster.Sessions.ISessionStills, SessionStills>();
-        services.AddScoped<PageLease>();
-        services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler>(sp => sp.GetRequiredService<PageLease>());
+        services.AddScoped<ChatSessionClient>();
+        services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler>(sp => sp.GetRequiredService<ChatSessionClient>());
         services.AddOptions<WebAvatarOptions>().BindConfiguration(WebAvatarOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebAvatarOptions>, WebAvatarOptionsValidator>());
         services.AddSingleton<EngineCatalog>();

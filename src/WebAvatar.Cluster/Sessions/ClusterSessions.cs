@@ -11,9 +11,13 @@ public sealed class ClusterFullException(IReadOnlyList<NodeLoad> nodes) : Except
 {
     public IReadOnlyList<NodeLoad> Nodes { get; } = nodes;
 
-    private static string Describe(IReadOnlyList<NodeLoad> nodes) => nodes.Count == 0
-        ? "No node of the cluster can take a session right now. Please try again in a minute."
-        : $"Every node of the cluster is full ({string.Join(", ", nodes.Select(n => n.ToString()))} live sessions). Please try again in a minute.";
+    private static string Describe(IReadOnlyList<NodeLoad> nodes) => nodes.Count switch
+    {
+        0 => "No node of the cluster can take a session right now. Please try again in a minute.",
+        // One node (on its own, or the last one left): worded as a single server's refusal, with the node's count.
+        1 => $"The avatar is busy: {(nodes[0].Capacity == 1 ? "its one live session is" : $"all {nodes[0].Capacity} live sessions are")} in use ({nodes[0]}). Please try again in a minute.",
+        _ => $"Every node of the cluster is full ({string.Join(", ", nodes.Select(n => n.ToString()))} live sessions). Please try again in a minute.",
+    };
 }
 
 /// <summary>The admin's view of the cluster, as seen from <see cref="Node"/>.</summary>
@@ -128,7 +132,8 @@ public sealed partial class ClusterSessions(
     /// when the session is not there for <paramref name="owner"/>. When the session's node dies, the last event is a
     /// <see cref="SessionEnded"/> that says so.
     /// </summary>
-    public async Task<IAsyncEnumerable<SessionEvent>?> FollowAsync(string id, string? owner, CancellationToken cancellationToken)
+    /// <param name="asPage">True for a chat page's follow (its hold on the session shows as the page's).</param>
+    public async Task<IAsyncEnumerable<SessionEvent>?> FollowAsync(string id, string? owner, CancellationToken cancellationToken, bool asPage = false)
     {
         if (Session(id) is not { } grain)
         {
@@ -138,7 +143,7 @@ public sealed partial class ClusterSessions(
         var follower = new EventFollower(id);
         var reference = grains.CreateObjectReference<ISessionEventObserver>(follower);
 
-        var host = await grain.FollowAsync(owner, reference, node.SiloKey).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var host = await grain.FollowAsync(owner, reference, node.SiloKey, asPage).WaitAsync(cancellationToken).ConfigureAwait(false);
         if (host is null)
         {
             grains.DeleteObjectReference<ISessionEventObserver>(reference);

@@ -24,6 +24,9 @@ public interface ISessionGrain : IGrainWithStringKey
 
     Task<CommandResult?> ExecuteAsync(string? owner, SessionCommand command);
 
+    /// <summary>The conversation so far (final lines, oldest first; what a reloaded chat page shows again); null as <see cref="DescribeAsync"/>.</summary>
+    Task<IReadOnlyList<Conversation.TranscriptEntry>?> TranscriptAsync(string? owner);
+
     /// <summary>Renews an API client's lease; null as <see cref="DescribeAsync"/>.</summary>
     Task<SessionView?> KeepAliveAsync(string? owner);
 
@@ -34,7 +37,8 @@ public interface ISessionGrain : IGrainWithStringKey
     /// follows. Answers the session's node (its silo address), or null when the session is not there for this owner.
     /// </summary>
     /// <param name="followerSilo">The follower's node (its silo address): if that node dies, the session stops sending to it.</param>
-    Task<string?> FollowAsync(string? owner, ISessionEventObserver observer, string followerSilo);
+    /// <param name="asPage">True for a chat page: its hold shows as the page's (admin "held by"), not an event stream's.</param>
+    Task<string?> FollowAsync(string? owner, ISessionEventObserver observer, string followerSilo, bool asPage);
 
     Task UnfollowAsync(ISessionEventObserver observer);
 

@@ -96,6 +96,9 @@ internal sealed partial class SessionGrain(
     public Task<CommandResult?> ExecuteAsync(string? owner, SessionCommand command) =>
         Task.FromResult(Own(owner)?.Execute(command));
 
+    public Task<IReadOnlyList<Conversation.TranscriptEntry>?> TranscriptAsync(string? owner) =>
+        Task.FromResult<IReadOnlyList<Conversation.TranscriptEntry>?>(Own(owner)?.Transcript.Where(e => e.IsFinal).ToList());
+
     public Task<SessionView?> KeepAliveAsync(string? owner)
     {
         if (Own(owner) is not { } session)
@@ -118,14 +121,14 @@ internal sealed partial class SessionGrain(
         return true;
     }
 
-    public Task<string?> FollowAsync(string? owner, ISessionEventObserver observer, string followerSilo)
+    public Task<string?> FollowAsync(string? owner, ISessionEventObserver observer, string followerSilo, bool asPage)
     {
         if (Own(owner) is not { } session || _followers.ContainsKey(observer))
         {
             return Task.FromResult<string?>(null);
         }
 
-        _followers[observer] = new Follower(session, observer, followerSilo, logger);
+        _followers[observer] = new Follower(session, observer, followerSilo, asPage, logger);
         return Task.FromResult<string?>(node.SiloKey);
     }
 
@@ -218,11 +221,11 @@ internal sealed partial class SessionGrain(
         private readonly CancellationTokenSource _stop = new();
         private int _disposed;
 
-        public Follower(LiveSession session, ISessionEventObserver observer, string silo, ILogger logger)
+        public Follower(LiveSession session, ISessionEventObserver observer, string silo, bool asPage, ILogger logger)
         {
             Silo = silo;
             _subscription = session.Subscribe();
-            _hold = session.Leases.Hold(LeaseKind.Api, "event stream");
+            _hold = asPage ? session.Leases.Hold(LeaseKind.Page, "page") : session.Leases.Hold(LeaseKind.Api, "event stream");
             _ = Task.Run(() => PumpAsync(session, observer, logger));
         }
 

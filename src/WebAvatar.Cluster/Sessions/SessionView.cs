@@ -27,7 +27,8 @@ public sealed record SessionView(
     DateTimeOffset? LeaseExpiresAt,
     SessionLinks Links,
     string VideoLayout,
-    string Node)
+    string Node,
+    string? Language = null)
 {
     /// <summary>"opaque", or "color-alpha-side-by-side" when the avatar's background is removed (see the WHEP answer's header).</summary>
     public static string LayoutName(VideoLayout layout) =>
@@ -45,7 +46,7 @@ public sealed record SessionView(
             .Select(m => new MirrorView(m.Id, m.TargetUrl, m.State.ToString().ToLowerInvariant(), Math.Round(m.BitrateKbps, 1), m.SentFrames, m.LastError))
             .ToList();
         return new SessionView(s.Id, s.Kind, s.Mode, s.State, s.AvatarId, s.AvatarName, s.Renderer, s.Llm, s.FramesPerSecond, s.Viewers,
-            s.Holders, mirrors, s.CreatedAt, leaseExpiresAt, SessionLinks.For(s.Id), LayoutName(session.Conversation.VideoLayout), node);
+            s.Holders, mirrors, s.CreatedAt, leaseExpiresAt, SessionLinks.For(s.Id), LayoutName(session.Conversation.VideoLayout), node, session.Profile.Voice.Language);
     }
 }
 

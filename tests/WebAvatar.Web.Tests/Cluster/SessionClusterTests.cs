@@ -29,18 +29,7 @@ public sealed class SessionClusterTests(ITestOutputHelper output)
         string clusterId = "test-" + Guid.NewGuid().ToString("N")[..8];
         string database = PostgresServer.NewDatabaseName();
         int udpA = TestServers.FreePort(), udpB = TestServers.FreePort();
-        Dictionary<string, string> Node(string name, int udp) => new()
-        {
-            ["Data:Provider"] = "PostgreSql",
-            ["Data:ConnectionString"] = postgres.ConnectionString(database),
-            ["Cluster:Membership"] = "Redis",
-            ["Cluster:RedisConnectionString"] = redis.ConnectionString,
-            ["Cluster:ClusterId"] = clusterId,
-            ["Cluster:NodeName"] = name,
-            ["Cluster:SiloPort"] = TestServers.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Sessions:MaxSessions"] = "1",
-            ["WebRtc:UdpPort"] = udp.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        };
+        Dictionary<string, string> Node(string name, int udp) => NodeSettings(redis, postgres, clusterId, database, name, udp);
 
         try
         {
@@ -148,6 +137,99 @@ public sealed class SessionClusterTests(ITestOutputHelper output)
             Directory.Delete(shared, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task The_chat_page_of_a_full_node_runs_its_session_on_the_other_resumes_it_and_frees_it_when_the_tab_closes()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var postgres = await PostgresServer.StartAsync();
+        string shared = AdminApp.NewDataFolder();
+        string clusterId = "test-" + Guid.NewGuid().ToString("N")[..8];
+        string database = PostgresServer.NewDatabaseName();
+        int udpA = TestServers.FreePort(), udpB = TestServers.FreePort();
+        try
+        {
+            await using var a = await AdminApp.StartAsync(shared, extra: NodeSettings(redis, postgres, clusterId, database, "node-a", udpA));
+            await using var b = await AdminApp.StartAsync(shared, extra: NodeSettings(redis, postgres, clusterId, database, "node-b", udpB));
+            using var adminA = await a.SignInAsync();
+            await WaitForNodesAsync(adminA, ["node-a", "node-b"], TimeSpan.FromSeconds(30));
+            var (_, secret) = await TestApiKeys.CreateAsync(a, "cluster-chat");
+            using var apiA = TestApiKeys.Client(a, secret);
+            Assert.Equal("node-a", (await CreateAsync(apiA)).GetProperty("node").GetString()); // A is full now
+
+            // The chat page served by A starts its session on B; Chromium's media comes from B's UDP port.
+            await using var chromium = await ChromiumLauncher.LaunchAsync(MicWav.Tone());
+            var page = await chromium.Browser.NewPageAsync();
+            await page.GotoAsync(a.BaseAddress.ToString());
+            var start = page.Locator("#start-button");
+            await Assertions.Expect(start).ToBeEnabledAsync(new() { Timeout = 30_000 });
+            string session = (await page.Locator("#avatar-stage").GetAttributeAsync("data-session-id"))!;
+            Assert.Equal("node-b", await NodeOfAsync(adminA, session));
+            await start.ClickAsync();
+            await Assertions.Expect(page.Locator("#connection-chip")).ToHaveTextAsync("connected", new() { Timeout = 15_000 });
+            Assert.Equal(udpB, await page.EvaluateAsync<int>(ChatPageRemotePort));
+            var playing = await page.Locator("#avatar-video").EvaluateAsync<double>("async (v) => { await new Promise((r) => setTimeout(r, 1000)); return v.currentTime; }");
+            Assert.True(playing > 0.5, $"Chromium does not play the session on B (time {playing:F2} s)");
+
+            // Typed text goes to B through the session's grain; its transcript comes back to A's page.
+            await page.Locator("#message-input").FillAsync("Hello from node A.");
+            await page.Locator("#send-button").ClickAsync();
+            await Assertions.Expect(page.Locator("#transcript")).ToContainTextAsync("Hello from node A", new() { Timeout = 15_000 });
+            await Assertions.Expect(page.Locator("#state-chip")).ToHaveTextAsync("Speaking", new() { Timeout = 15_000 });
+
+            // A reload resumes the same session on B, with its conversation.
+            await page.ReloadAsync();
+            await Assertions.Expect(page.Locator("#start-button")).ToBeEnabledAsync(new() { Timeout = 30_000 });
+            Assert.Equal(session, await page.Locator("#avatar-stage").GetAttributeAsync("data-session-id"));
+            await Assertions.Expect(page.Locator("#transcript")).ToContainTextAsync("Hello from node A");
+
+            // Closing the tab releases the page's hold on B: the session ends after the grace time and B's slot is free.
+            var closed = Stopwatch.StartNew();
+            await page.CloseAsync();
+            while (await NodeOfAsync(adminA, session) is not null)
+            {
+                Assert.True(closed.Elapsed < TimeSpan.FromSeconds(30), $"the closed tab's session on B still runs after {closed.Elapsed.TotalSeconds:F0} s");
+                await Task.Delay(250);
+            }
+
+            output.WriteLine($"the closed tab's session on B ended {closed.Elapsed.TotalSeconds:F1} s later");
+        }
+        finally
+        {
+            Directory.Delete(shared, recursive: true);
+        }
+    }
+
+    private static Dictionary<string, string> NodeSettings(RedisServer redis, PostgresServer postgres, string clusterId, string database, string name, int udp) => new()
+    {
+        ["Data:Provider"] = "PostgreSql",
+        ["Data:ConnectionString"] = postgres.ConnectionString(database),
+        ["Cluster:Membership"] = "Redis",
+        ["Cluster:RedisConnectionString"] = redis.ConnectionString,
+        ["Cluster:ClusterId"] = clusterId,
+        ["Cluster:NodeName"] = name,
+        ["Cluster:SiloPort"] = TestServers.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Sessions:MaxSessions"] = "1",
+        ["WebRtc:UdpPort"] = udp.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>The node that runs <paramref name="session"/>, as the admin's cluster view says; null when no node has it.</summary>
+    private static async Task<string?> NodeOfAsync(HttpClient admin, string session)
+    {
+        var view = await admin.GetFromJsonAsync<JsonElement>("/api/admin/nodes");
+        return view.GetProperty("sessions").EnumerateArray().Where(s => s.GetProperty("id").GetString() == session).Select(s => s.GetProperty("node").GetString()).FirstOrDefault();
+    }
+
+    // The chat page keeps its peer connection in its controller; the remote end of its selected (or succeeded) ICE pair.
+    private const string ChatPageRemotePort = """
+        async () => {
+          const stats = await avatarPage.controller().pc.getStats();
+          let pair = null;
+          stats.forEach((r) => { if (r.type === 'transport' && r.selectedCandidatePairId) pair = stats.get(r.selectedCandidatePairId); });
+          stats.forEach((r) => { if (!pair && r.type === 'candidate-pair' && r.state === 'succeeded') pair = r; });
+          return pair ? stats.get(pair.remoteCandidateId).port : -1;
+        }
+        """;
 
     // Keeps the page's peer connections, so the test can ask Chromium which address its media comes from.
     private const string PeerConnectionRecorder = """
