@@ -107,9 +107,9 @@ public sealed partial class ClusterSessions(
 
     public async Task<bool> StopAsync(string id, string reason, CancellationToken cancellationToken)
     {
-        if (!SessionKeys.IsWellFormed(id))
+        if (Session(id) is null)
         {
-            return false;
+            return false; // not a session id
         }
 
         // Asked through each node's own grain, not the session's: a chat page's session has no session grain.
@@ -152,11 +152,11 @@ public sealed partial class ClusterSessions(
 
         follower.HostSilo = SiloAddress.FromParsableString(host);
 
-        return ReadAsync(id, follower, reference, cancellationToken);
+        return ReadAsync(grain, id, follower, reference, cancellationToken);
     }
 
     private async IAsyncEnumerable<SessionEvent> ReadAsync(
-        string id, EventFollower follower, ISessionEventObserver reference, [EnumeratorCancellation] CancellationToken cancellationToken)
+        ISessionGrain grain, string id, EventFollower follower, ISessionEventObserver reference, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // The session's node is where its grain runs; when that node leaves the cluster the session is gone with it.
         string? hostNode = null;
@@ -189,7 +189,7 @@ public sealed partial class ClusterSessions(
             {
                 try
                 {
-                    await grains.GetGrain<ISessionGrain>(id).UnfollowAsync(reference).ConfigureAwait(false);
+                    await grain.UnfollowAsync(reference).ConfigureAwait(false);
                 }
                 catch (Exception ex)
                 {

@@ -57,9 +57,6 @@ public static class SessionApiEndpoints
     public static string KeyOf(ClaimsPrincipal user) =>
         SessionOwner.ForApiKey(ApiKeyClaims.GetKeyId(user) ?? throw new InvalidOperationException("An API route ran without an API key."));
 
-    /// <summary>The grain of a session named in a URL, or null for an id no session can have (answered 404 without asking).</summary>
-    public static ISessionGrain? Grain(ClusterSessions sessions, string id) => sessions.Session(id);
-
     private static async Task<IResult> ListAvatarsAsync(IDbContextFactory<WebAvatarDbContext> db, CancellationToken cancellationToken)
     {
         await using var context = await db.CreateDbContextAsync(cancellationToken);
@@ -132,10 +129,10 @@ public static class SessionApiEndpoints
         ApiJson.Ok(await sessions.ListAsync(KeyOf(user), cancellationToken));
 
     private static async Task<IResult> GetAsync(string id, ClaimsPrincipal user, ClusterSessions sessions) =>
-        Grain(sessions, id) is { } grain && await grain.DescribeAsync(KeyOf(user)) is { } view ? ApiJson.Ok(view) : NotFound(id);
+        sessions.Session(id) is { } grain && await grain.DescribeAsync(KeyOf(user)) is { } view ? ApiJson.Ok(view) : NotFound(id);
 
     private static async Task<IResult> DeleteAsync(string id, ClaimsPrincipal user, ClusterSessions sessions) =>
-        Grain(sessions, id) is { } grain && await grain.CloseAsync(KeyOf(user), "deleted by its API client") ? Results.NoContent() : NotFound(id);
+        sessions.Session(id) is { } grain && await grain.CloseAsync(KeyOf(user), "deleted by its API client") ? Results.NoContent() : NotFound(id);
 
     private static async Task<IResult> SpeakAsync(string id, HttpRequest request, ClaimsPrincipal user, ClusterSessions sessions, CancellationToken cancellationToken)
     {
@@ -145,7 +142,7 @@ public static class SessionApiEndpoints
             return error;
         }
 
-        if (Grain(sessions, id) is not { } grain
+        if (sessions.Session(id) is not { } grain
             || await grain.ExecuteAsync(KeyOf(user), new SpeakCommand(body!.Text ?? string.Empty, body.Mode, body.InterruptCurrent)) is not { } result)
         {
             return NotFound(id);
@@ -158,7 +155,7 @@ public static class SessionApiEndpoints
 
     private static async Task<IResult> InterruptAsync(string id, ClaimsPrincipal user, ClusterSessions sessions)
     {
-        if (Grain(sessions, id) is not { } grain || await grain.ExecuteAsync(KeyOf(user), new InterruptCommand()) is not { } result)
+        if (sessions.Session(id) is not { } grain || await grain.ExecuteAsync(KeyOf(user), new InterruptCommand()) is not { } result)
         {
             return NotFound(id);
         }
@@ -169,5 +166,5 @@ public static class SessionApiEndpoints
     }
 
     private static async Task<IResult> KeepAliveAsync(string id, ClaimsPrincipal user, ClusterSessions sessions) =>
-        Grain(sessions, id) is { } grain && await grain.KeepAliveAsync(KeyOf(user)) is { } view ? ApiJson.Ok(view) : NotFound(id);
+        sessions.Session(id) is { } grain && await grain.KeepAliveAsync(KeyOf(user)) is { } view ? ApiJson.Ok(view) : NotFound(id);
 }

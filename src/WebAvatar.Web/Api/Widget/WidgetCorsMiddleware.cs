@@ -77,7 +77,7 @@ internal sealed class WidgetCorsMiddleware(RequestDelegate next)
         }
 
         // The session may run on another node: its grain knows who made it.
-        if (SessionApiEndpoints.Grain(sessions, segments[2]) is not { } grain || await grain.GetOwnerAsync() is not { } owner)
+        if (sessions.Session(segments[2]) is not { } grain || await grain.GetOwnerAsync() is not { } owner)
         {
             return (false, false);
         }
