@@ -28,7 +28,7 @@ public enum SessionKind
 /// <param name="VoiceId">Overrides the avatar's voice (an espeak-ng/Piper voice id).</param>
 /// <param name="PersonaPrompt">Overrides the persona's system prompt.</param>
 /// <param name="Owner">Who created it (an API key id, "admin", "page"); only the owner may drive an API session.</param>
-/// <param name="StreamTargets">RTMP URLs (key included) the session mirrors to from its start.</param>
+/// <param name="StreamTargets">RTMP targets the session mirrors to from its start.</param>
 public sealed record SessionSpec(
     SessionKind Kind = SessionKind.Chat,
     SessionMode Mode = SessionMode.Chat,
@@ -36,4 +36,8 @@ public sealed record SessionSpec(
     string? VoiceId = null,
     string? PersonaPrompt = null,
     string? Owner = null,
-    IReadOnlyList<string>? StreamTargets = null);
+    IReadOnlyList<MirrorTarget>? StreamTargets = null);
+
+/// <summary>An RTMP target for a session's mirror: the publish URL (stream key included) and an optional label for dashboards.</summary>
+/// <param name="Label">What the mirror is shown as belonging to (the dashboard's stream target id); null for none.</param>
+public sealed record MirrorTarget(string Url, string? Label = null);

@@ -10,8 +10,8 @@ public interface INodeGrain : IGrainWithStringKey
 
     Task<IReadOnlyList<NodeSession>> ListSessionsAsync();
 
-    /// <summary>The sessions of this node that <paramref name="owner"/> may see (<see cref="Sessions.SessionOwnership.IsOwnedBy"/>).</summary>
-    Task<IReadOnlyList<Sessions.SessionView>> ListOwnedAsync(string owner);
+    /// <summary>The sessions of this node that <paramref name="owner"/> may see (<see cref="Sessions.SessionOwnership.IsOwnedBy"/>: null, the dashboard, sees all).</summary>
+    Task<IReadOnlyList<Sessions.SessionView>> ListOwnedAsync(string? owner);
 
     /// <summary>Ends session <paramref name="sessionId"/> if this node runs it (any kind); false when it does not.</summary>
     Task<bool> CloseSessionAsync(string sessionId, string reason);

@@ -92,9 +92,20 @@ public sealed partial class ClusterSessions(
         throw new ClusterFullException(nodes);
     }
 
-    /// <summary>Every node's sessions that <paramref name="owner"/> may see, oldest first (a node that does not answer in 2 s is left out).</summary>
-    public async Task<IReadOnlyList<SessionView>> ListAsync(string owner, CancellationToken cancellationToken) =>
-        (await AskEveryNodeAsync(load.Nodes, grain => grain.ListOwnedAsync(owner), cancellationToken).ConfigureAwait(false)).OrderBy(v => v.CreatedAt).ToList();
+    /// <summary>
+    /// Every node's sessions that <paramref name="owner"/> may see (null, the dashboard: all of them), oldest first; a node that
+    /// does not answer in 2 s is left out.
+    /// </summary>
+    public async Task<IReadOnlyList<SessionView>> ListAsync(string? owner, CancellationToken cancellationToken)
+    {
+        if (load.Nodes.Count == 0)
+        {
+            // Not read yet (this node has only just started): the refresher's next tick is up to a second away.
+            await refresher.RefreshAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return (await AskEveryNodeAsync(load.Nodes, grain => grain.ListOwnedAsync(owner), cancellationToken).ConfigureAwait(false)).OrderBy(v => v.CreatedAt).ToList();
+    }
 
     /// <summary>The cluster as the admin sees it: each node's load (read now) and every node's live sessions.</summary>
     public async Task<ClusterView> DescribeNodesAsync(CancellationToken cancellationToken)

@@ -1,13 +1,21 @@
 using WebAvatar.Conversation;
 using WebAvatar.Media;
+using WebAvatar.Media.Rtmp;
 using WebAvatar.Pipeline.Live;
 using WebAvatar.Sessions;
 using WebAvatar.Transport.WebRtc.Signalling;
 
 namespace WebAvatar.Cluster.Sessions;
 
-/// <summary>An RTMP mirror of a session (the stream key is masked).</summary>
-public sealed record MirrorView(string Id, string Target, string State, double BitrateKbps, long SentFrames, string? LastError);
+/// <summary>An RTMP mirror of a session (the stream key is masked, in <see cref="Target"/> and in <see cref="LastError"/>).</summary>
+/// <param name="State">connecting, streaming, reconnecting or stopped.</param>
+/// <param name="Label">What it was started for (the dashboard's stream target id), if anything.</param>
+/// <param name="Detail">One line for people on what it is doing (<see cref="RtmpMirrorStatus.Describe"/>).</param>
+public sealed record MirrorView(string Id, string Target, string State, double BitrateKbps, long SentFrames, string? LastError, string? Label, string Detail)
+{
+    public static MirrorView From(LiveSession session, RtmpMirrorStatus m) =>
+        new(m.Id, m.TargetUrl, m.State.ToString().ToLowerInvariant(), Math.Round(m.BitrateKbps, 1), m.SentFrames, m.LastError, session.MirrorLabel(m.Id), m.Describe());
+}
 
 /// <summary>A session as the API shows it; <see cref="Node"/> names the cluster node that runs its media.</summary>
 public sealed record SessionView(
@@ -42,9 +50,7 @@ public sealed record SessionView(
     {
         var leaseExpiresAt = ApiLease(session)?.ExpiresAt;
         var s = session.Snapshot();
-        var mirrors = session.Mirrors.List()
-            .Select(m => new MirrorView(m.Id, m.TargetUrl, m.State.ToString().ToLowerInvariant(), Math.Round(m.BitrateKbps, 1), m.SentFrames, m.LastError))
-            .ToList();
+        var mirrors = session.Mirrors.List().Select(m => MirrorView.From(session, m)).ToList();
         return new SessionView(s.Id, s.Kind, s.Mode, s.State, s.AvatarId, s.AvatarName, s.Renderer, s.Llm, s.FramesPerSecond, s.Viewers,
             s.Holders, mirrors, s.CreatedAt, leaseExpiresAt, SessionLinks.For(s.Id), LayoutName(session.Conversation.VideoLayout), node, session.Profile.Voice.Language);
     }

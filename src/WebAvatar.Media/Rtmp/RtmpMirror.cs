@@ -328,7 +328,8 @@ public sealed class RtmpMirror : IAsyncDisposable
     {
         lock (_gate)
         {
-            _lastError = message;
+            // ffmpeg's messages can quote the publish URL, key and all; statuses go to dashboards and API clients.
+            _lastError = RtmpTarget.MaskAll(message);
         }
     }
 

@@ -15,7 +15,7 @@ public enum RtmpMirrorState
     Stopped,
 }
 
-/// <summary>A snapshot of one mirror for the API/UI. <see cref="TargetUrl"/> has the stream key masked.</summary>
+/// <summary>A snapshot of one mirror for the API/UI. <see cref="TargetUrl"/> has the stream key masked, and so has every URL in <see cref="LastError"/>.</summary>
 /// <param name="Uptime">Time since the current connection started streaming (zero when not streaming).</param>
 /// <param name="SentFrames">Video frames handed to ffmpeg since the mirror started (all connections).</param>
 /// <param name="DroppedFrames">Packets this mirror lost because it could not keep up (all connections).</param>
@@ -29,4 +29,14 @@ public sealed record RtmpMirrorStatus(
     long DroppedFrames,
     TimeSpan Uptime,
     string? LastError,
-    int ReconnectCount);
+    int ReconnectCount)
+{
+    /// <summary>One line for people on what the mirror is doing (key-free: <see cref="LastError"/> has its URLs masked).</summary>
+    public string Describe() => State switch
+    {
+        RtmpMirrorState.Streaming => $"{BitrateKbps:0} kbit/s, {SentFrames} frames sent, {DroppedFrames} dropped, up {Uptime:hh\\:mm\\:ss}",
+        RtmpMirrorState.Reconnecting => $"Reconnecting (attempt {ReconnectCount}): {LastError ?? "unknown error"}",
+        RtmpMirrorState.Connecting => "Connecting to the RTMP server",
+        _ => LastError is null ? "Stopped" : "Stopped: " + LastError,
+    };
+}

@@ -1,7 +1,9 @@
+using System.Text.RegularExpressions;
+
 namespace WebAvatar.Media.Rtmp;
 
 /// <summary>Validation and display of RTMP target URLs (they carry the stream key, a secret).</summary>
-public static class RtmpTarget
+public static partial class RtmpTarget
 {
     /// <summary>Throws <see cref="ArgumentException"/> unless <paramref name="url"/> is an absolute rtmp:// or rtmps:// URL with a host and a path.</summary>
     public static Uri Parse(string url)
@@ -27,4 +29,10 @@ public static class RtmpTarget
         int schemeEnd = path.IndexOf("://", StringComparison.Ordinal);
         return slash > schemeEnd + 3 && slash < path.Length - 1 ? path[..(slash + 1)] + "****" : path;
     }
+
+    /// <summary><paramref name="text"/> (an error message, say ffmpeg's) with every RTMP URL in it masked as <see cref="Mask"/> does.</summary>
+    public static string MaskAll(string text) => RtmpUrl().Replace(text, m => Mask(m.Value));
+
+    [GeneratedRegex(@"rtmps?://\S+", RegexOptions.IgnoreCase)]
+    private static partial Regex RtmpUrl();
 }

@@ -78,9 +78,9 @@ public sealed partial class SessionRegistry : IAsyncDisposable
             throw new ArgumentException($"'{id}' is not a usable new session id.", nameof(id));
         }
 
-        foreach (var url in spec.StreamTargets ?? [])
+        foreach (var target in spec.StreamTargets ?? [])
         {
-            Media.Rtmp.RtmpTarget.Parse(url); // refuse a malformed target before any work
+            Media.Rtmp.RtmpTarget.Parse(target.Url); // refuse a malformed target before any work
         }
 
         await _admission.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -108,9 +108,9 @@ public sealed partial class SessionRegistry : IAsyncDisposable
             session.EventRaised += e => EventPublished?.Invoke(e);
             _sessions[session.Id] = session;
             session.Start();
-            foreach (var url in spec.StreamTargets ?? [])
+            foreach (var target in spec.StreamTargets ?? [])
             {
-                session.StartMirror(url);
+                session.StartMirror(target.Url, target.Label);
             }
 
             LogCreated(_logger, session.Id, spec.Kind, session.Conversation.RendererName, session.Conversation.Llm.Provider);

@@ -54,7 +54,7 @@ public class SessionMessageJsonTests
     [Fact]
     public void A_spec_round_trips_and_enums_are_read_as_their_words_never_as_numbers()
     {
-        var spec = new SessionSpec(SessionKind.Broadcast, SessionMode.Echo, "abc", "de", "Be brief.", "key:1", ["rtmp://h/live/k"]);
+        var spec = new SessionSpec(SessionKind.Broadcast, SessionMode.Echo, "abc", "de", "Be brief.", "key:1", [new MirrorTarget("rtmp://h/live/k", "7")]);
         var json = JsonSerializer.Serialize(spec, SessionJson.Options);
         Assert.Contains("\"kind\":\"broadcast\"", json, StringComparison.Ordinal);
         var back = JsonSerializer.Deserialize<SessionSpec>(json, SessionJson.Options)!;

@@ -5,19 +5,23 @@ using MudBlazor.Services;
 using WebAvatar.Data.Entities;
 using WebAvatar.Pipeline.Live;
 using WebAvatar.Sessions;
-using WebAvatar.Testing.Doubles;
 using WebAvatar.Web.Admin.Avatars;
 using WebAvatar.Web.Admin.Broadcasts;
 using WebAvatar.Web.Admin.Live;
 using WebAvatar.Web.Admin.Streams;
 using WebAvatar.Web.Components.Pages.Admin;
+using WebAvatar.Web.Tests.Cluster;
 
 namespace WebAvatar.Web.Tests.Admin;
 
-/// <summary>The Broadcasts page and the Live sessions page over the real registry (test doubles at its boundaries).</summary>
+/// <summary>
+/// The Broadcasts page and the Live sessions page over a real one-node cluster in this process (Orleans silo, session grains,
+/// the production registry with test doubles at its boundaries): the broadcasts are listed, started and driven through it.
+/// </summary>
 public sealed class BroadcastPageTests : BunitContext, IAsyncLifetime
 {
     private TestDatabase _db = null!;
+    private OneNodeCluster _cluster = null!;
     private SessionRegistry _registry = null!;
     private BroadcastService _service = null!;
 
@@ -28,21 +32,22 @@ public sealed class BroadcastPageTests : BunitContext, IAsyncLifetime
         _db = await TestDatabase.CreateAsync(s => s
             .AddSingleton<StreamTargetStore>()
             .AddSingleton<AvatarFiles>().AddSingleton<AvatarProgressTracker>().AddSingleton<AvatarLibrary>());
-        _registry = SessionRegistryFactory.Create(new Dictionary<string, string?> { ["Sessions:MaxSessions"] = "2" });
-        _service = new BroadcastService(_registry, Targets, NullLogger<BroadcastService>.Instance);
+        _cluster = await OneNodeCluster.StartAsync(new Dictionary<string, string?> { ["Sessions:MaxSessions"] = "2" });
+        _registry = _cluster.Registry;
+        _service = new BroadcastService(_cluster.Sessions, Targets, NullLogger<BroadcastService>.Instance);
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
         Services.AddSingleton(Targets);
         Services.AddSingleton(_db.Services.GetRequiredService<AvatarLibrary>());
         Services.AddSingleton(new LiveSessionMonitor(_registry));
-        Services.AddSingleton<global::WebAvatar.Cluster.Sessions.IClusterDirectory>(new OneNode());
+        Services.AddSingleton<global::WebAvatar.Cluster.Sessions.IClusterDirectory>(_cluster.Sessions);
         Services.AddSingleton(_service);
     }
 
     async Task IAsyncLifetime.DisposeAsync()
     {
         await base.DisposeAsync();
-        await _registry.DisposeAsync();
+        await _cluster.DisposeAsync();
         await _db.DisposeAsync();
     }
 
@@ -50,7 +55,7 @@ public sealed class BroadcastPageTests : BunitContext, IAsyncLifetime
     public async Task Page_lists_a_running_broadcast_with_masked_mirrors_and_drives_it()
     {
         var broadcast = await _registry.CreateAsync(
-            new SessionSpec(SessionKind.Broadcast, Owner: "admin", StreamTargets: ["rtmp://127.0.0.1:9/live/very-secret-key"]), CancellationToken.None);
+            new SessionSpec(SessionKind.Broadcast, Owner: "admin", StreamTargets: [new MirrorTarget("rtmp://127.0.0.1:9/live/very-secret-key")]), CancellationToken.None);
         var chat = await _registry.CreateAsync(new SessionSpec(SessionKind.Chat, Owner: "page"), CancellationToken.None);
         Render<MudBlazor.MudPopoverProvider>();
         var page = Render<Broadcasts>();
@@ -59,6 +64,7 @@ public sealed class BroadcastPageTests : BunitContext, IAsyncLifetime
         Assert.Equal(broadcast.Id, page.Find(".broadcast-card").GetAttribute("data-session-id"));
         Assert.DoesNotContain(chat.Id, page.Markup);
         Assert.Equal("Flat", page.Find(".broadcast-avatar").TextContent.Trim());
+        Assert.Equal("node-a", page.Find(".broadcast-node").TextContent.Trim());
         Assert.Equal("listening", page.Find(".broadcast-state").TextContent.Trim());
         Assert.Equal("rtmp://127.0.0.1:9/live/****", page.Find(".mirror-target").TextContent.Trim());
         Assert.DoesNotContain("very-secret-key", page.Markup);
@@ -94,7 +100,7 @@ public sealed class BroadcastPageTests : BunitContext, IAsyncLifetime
 
         page.Find("#broadcast-voice").Change(string.Empty);
         page.Find("form").Submit();
-        page.WaitForAssertion(() => Assert.Contains("started without a stream target", page.Find("#broadcast-notice").TextContent));
+        page.WaitForAssertion(() => Assert.Contains("started on node node-a without a stream target", page.Find("#broadcast-notice").TextContent));
         Assert.Contains("WHEP", page.Find("#broadcast-notice").TextContent);
         Assert.Empty(page.FindAll("#broadcast-error"));
         var started = Assert.Single(_registry.Sessions);
@@ -104,7 +110,7 @@ public sealed class BroadcastPageTests : BunitContext, IAsyncLifetime
 
         await _registry.CreateAsync(new SessionSpec(SessionKind.Broadcast, Owner: "admin"), CancellationToken.None);
         page.Find("form").Submit();
-        page.WaitForAssertion(() => Assert.Contains("The avatar is busy", page.Find("#broadcast-error").TextContent));
+        page.WaitForAssertion(() => Assert.Contains("The avatar is busy: all 2 live sessions are in use (node-a: 2/2)", page.Find("#broadcast-error").TextContent));
         Assert.Equal(2, _registry.Count);
     }
 
@@ -149,20 +155,22 @@ public sealed class BroadcastPageTests : BunitContext, IAsyncLifetime
     public async Task Broadcast_service_reaches_only_broadcasts()
     {
         var chat = await _registry.CreateAsync(new SessionSpec(SessionKind.Chat, Owner: "page"), CancellationToken.None);
-        Assert.Null(_service.Find(chat.Id));
-        Assert.Empty(_service.List());
-        var refused = _service.Execute(chat.Id, new SpeakCommand("Hello"));
-        Assert.False(refused.Accepted);
-        Assert.Contains("There is no broadcast", refused.Error);
-        Assert.False(await _service.StopAsync(chat.Id));
+        Assert.Null(await _service.FindAsync(chat.Id, CancellationToken.None));
+        Assert.Empty(await _service.ListAsync(CancellationToken.None));
+        Assert.Null(await _service.ExecuteAsync(chat.Id, new SpeakCommand("Hello"), CancellationToken.None));
+        Assert.False(await _service.StopAsync(chat.Id, CancellationToken.None));
+        Assert.Null(await _service.FindAsync("../../not-an-id", CancellationToken.None));
         Assert.NotNull(_registry.Find(chat.Id));
 
         var broadcast = await _service.StartAsync(new BroadcastRequest(Mode: SessionMode.Echo), CancellationToken.None);
-        Assert.Equal(["broadcast"], _service.Find(broadcast.Id)!.Snapshot().Holders);
-        var empty = _service.Execute(broadcast.Id, new SpeakCommand("  "));
-        Assert.Equal("Nothing to say: the text is empty.", empty.Error);
-        Assert.True(await _service.StopAsync(broadcast.Id));
+        Assert.Equal("node-a", broadcast.Node);
+        Assert.Equal(["broadcast"], (await _service.FindAsync(broadcast.Id, CancellationToken.None))!.Holders);
+        Assert.Equal([broadcast.Id], (await _service.ListAsync(CancellationToken.None)).Select(b => b.Id));
+        var empty = await _service.ExecuteAsync(broadcast.Id, new SpeakCommand("  "), CancellationToken.None);
+        Assert.Equal("Nothing to say: the text is empty.", empty!.Error);
+        Assert.True(await _service.StopAsync(broadcast.Id, CancellationToken.None));
         Assert.Null(_registry.Find(broadcast.Id));
+        Assert.False(await _service.StopAsync(broadcast.Id, CancellationToken.None));
     }
 
     /// <summary>
@@ -182,14 +190,5 @@ public sealed class BroadcastPageTests : BunitContext, IAsyncLifetime
             {
             }
         }
-    }
-
-    /// <summary>The cluster view of a node on its own, with no session (the page's own table lists this node's sessions).</summary>
-    private sealed class OneNode : global::WebAvatar.Cluster.Sessions.IClusterDirectory
-    {
-        public Task<global::WebAvatar.Cluster.Sessions.ClusterView> DescribeNodesAsync(CancellationToken cancellationToken) =>
-            Task.FromResult(new global::WebAvatar.Cluster.Sessions.ClusterView("node-a", [], []));
-
-        public Task<bool> StopAsync(string id, string reason, CancellationToken cancellationToken) => Task.FromResult(false);
     }
 }

@@ -1,5 +1,5 @@
-using WebAvatar.Media.Rtmp;
-using WebAvatar.Pipeline.Live;
+using System.Globalization;
+using WebAvatar.Cluster.Sessions;
 using WebAvatar.Sessions;
 using WebAvatar.Web.Admin.Streams;
 
@@ -10,16 +10,18 @@ namespace WebAvatar.Web.Admin.Broadcasts;
 /// <param name="State">Starting, Live or Stopped (see <see cref="MirrorState"/>).</param>
 public sealed record BroadcastMirrorView(string Id, int? TargetId, string Target, string State, string Detail)
 {
-    public static BroadcastMirrorView Of(LiveSession session, RtmpMirrorStatus status)
-    {
-        var described = RtmpStreamMirrorController.ToStatus(session, status);
-        return new(status.Id, described.TargetId, status.TargetUrl, described.State.ToString(), described.Detail);
-    }
+    public static BroadcastMirrorView Of(MirrorView mirror) => new(
+        mirror.Id,
+        int.TryParse(mirror.Label, CultureInfo.InvariantCulture, out var target) ? target : null,
+        mirror.Target,
+        MirrorStates.Of(mirror.State).ToString(),
+        mirror.Detail);
 }
 
-/// <summary>A running broadcast for the dashboard and the admin API: the session's snapshot with its mirrors spelled out.</summary>
+/// <summary>A running broadcast for the dashboard and the admin API: the session's view with its mirrors spelled out.</summary>
 /// <param name="State">The conversation's state: Listening, Thinking, Speaking or Stopped.</param>
 /// <param name="Holders">What holds the session alive ("broadcast", plus "viewer" per WHEP viewer).</param>
+/// <param name="Node">The cluster node that runs it.</param>
 public sealed record BroadcastView(
     string Id,
     SessionKind Kind,
@@ -33,24 +35,22 @@ public sealed record BroadcastView(
     int Viewers,
     IReadOnlyList<string> Holders,
     DateTimeOffset CreatedAt,
-    IReadOnlyList<BroadcastMirrorView> Mirrors)
+    IReadOnlyList<BroadcastMirrorView> Mirrors,
+    string Node)
 {
-    public static BroadcastView Of(LiveSession session)
-    {
-        var s = session.Snapshot();
-        return new(
-            s.Id,
-            s.Kind,
-            s.Mode,
-            s.State.ToString(),
-            s.AvatarId,
-            s.AvatarName,
-            s.Renderer,
-            s.Llm,
-            Math.Round(s.FramesPerSecond, 1),
-            s.Viewers,
-            s.Holders,
-            s.CreatedAt,
-            session.Mirrors.List().Select(m => BroadcastMirrorView.Of(session, m)).ToList());
-    }
+    public static BroadcastView Of(SessionView session) => new(
+        session.Id,
+        session.Kind,
+        session.Mode,
+        session.State.ToString(),
+        session.AvatarId,
+        session.AvatarName,
+        session.Renderer,
+        session.Llm,
+        Math.Round(session.FramesPerSecond, 1),
+        session.Viewers,
+        session.Holders,
+        session.CreatedAt,
+        session.Mirrors.Select(BroadcastMirrorView.Of).ToList(),
+        session.Node);
 }

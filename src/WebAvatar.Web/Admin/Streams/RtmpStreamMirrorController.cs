@@ -59,27 +59,7 @@ internal sealed class RtmpStreamMirrorController(SessionRegistry sessions) : ISt
     /// <summary>A mirror's state and a key-free detail line, with the target id it was labelled with (if any).</summary>
     internal static MirrorStatus ToStatus(LiveSession session, RtmpMirrorStatus status)
     {
-        string sessionId = session.Id;
         int? target = int.TryParse(session.MirrorLabel(status.Id), System.Globalization.CultureInfo.InvariantCulture, out var id) ? id : null;
-        var state = status.State switch
-        {
-            RtmpMirrorState.Streaming => MirrorState.Live,
-            RtmpMirrorState.Stopped => MirrorState.Stopped,
-            RtmpMirrorState.Connecting => MirrorState.Starting,
-            _ => MirrorState.Starting,
-        };
-        var detail = status.State switch
-        {
-            RtmpMirrorState.Streaming => $"{status.BitrateKbps:0} kbit/s, {status.SentFrames} frames sent, {status.DroppedFrames} dropped, up {status.Uptime:hh\\:mm\\:ss}",
-            RtmpMirrorState.Reconnecting => $"Reconnecting (attempt {status.ReconnectCount}): {Redact(status.LastError)}",
-            RtmpMirrorState.Connecting => "Connecting to the RTMP server",
-            _ => status.LastError is null ? "Stopped" : "Stopped: " + Redact(status.LastError),
-        };
-        return new MirrorStatus(sessionId, target, state, detail);
+        return new MirrorStatus(session.Id, target, MirrorStates.Of(status.State), status.Describe());
     }
-
-    // ffmpeg errors can quote the publish URL; cut anything that looks like one.
-    private static string Redact(string? error) =>
-        string.IsNullOrEmpty(error) ? "unknown error"
-            : System.Text.RegularExpressions.Regex.Replace(error, @"rtmps?://\S+", "rtmp://…");
 }

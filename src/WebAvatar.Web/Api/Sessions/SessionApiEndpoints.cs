@@ -78,7 +78,7 @@ public static class SessionApiEndpoints
             return ApiJson.Problem(StatusCodes.Status400BadRequest, "Invalid kind", "kind must be \"api\" or \"broadcast\" (chat sessions belong to the chat page).");
         }
 
-        var urls = new List<string>();
+        var mirrors = new List<MirrorTarget>();
         foreach (var targetId in body.StreamTargetIds ?? [])
         {
             var target = await targets.GetWithKeyAsync(targetId, cancellationToken);
@@ -87,7 +87,7 @@ public static class SessionApiEndpoints
                 return ApiJson.Problem(StatusCodes.Status404NotFound, "Unknown stream target", $"There is no stream target {targetId}.");
             }
 
-            urls.Add(RtmpStreamMirrorController.PublishUrl(target.RtmpUrl, target.StreamKey));
+            mirrors.Add(new MirrorTarget(RtmpStreamMirrorController.PublishUrl(target.RtmpUrl, target.StreamKey), target.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         }
 
         foreach (var url in body.StreamUrls ?? [])
@@ -102,12 +102,12 @@ public static class SessionApiEndpoints
                 return ApiJson.Problem(StatusCodes.Status400BadRequest, "Invalid stream URL", "Each streamUrls entry must look like rtmp://host[:port]/app/streamkey.");
             }
 
-            urls.Add(url);
+            mirrors.Add(new MirrorTarget(url));
         }
 
         try
         {
-            var spec = new SessionSpec(kind, body.Mode ?? SessionMode.Chat, body.AvatarId, body.VoiceId, body.Persona, KeyOf(user), urls);
+            var spec = new SessionSpec(kind, body.Mode ?? SessionMode.Chat, body.AvatarId, body.VoiceId, body.Persona, KeyOf(user), mirrors);
             var session = await sessions.CreateAsync(spec, cancellationToken);
             return Results.Json(session, SessionJson.Options, statusCode: StatusCodes.Status201Created);
         }
