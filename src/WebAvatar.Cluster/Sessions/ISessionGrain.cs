@@ -47,6 +47,16 @@ public interface ISessionGrain : IGrainWithStringKey
 
     Task<bool> ClosePeerAsync(string peerId);
 
+    /// <summary>
+    /// Mirrors the session over RTMP to <paramref name="url"/> (stream key included; checked with <see cref="Media.Rtmp.RtmpTarget.Parse"/>
+    /// by the caller), in place of the mirrors it has: the dashboard gives a session one target at a time. Null: no such session.
+    /// </summary>
+    /// <param name="label">What the dashboards show the mirror as belonging to (a stream target's id).</param>
+    Task<MirrorView?> StartMirrorAsync(string url, string? label);
+
+    /// <summary>Stops the session's RTMP mirrors (each finishes its stream); false when there is no such session.</summary>
+    Task<bool> StopMirrorsAsync();
+
     /// <summary>The session's avatar at rest (PNG or JPEG, see <see cref="ISessionStills"/>), or null when it is not live.</summary>
     Task<byte[]?> StillAsync(bool png);
 }

@@ -166,6 +166,35 @@ internal sealed partial class SessionGrain(
 
     public Task<bool> ClosePeerAsync(string peerId) => Task.FromResult(peers.ClosePeer(Id, peerId));
 
+    public async Task<MirrorView?> StartMirrorAsync(string url, string? label)
+    {
+        if (Own(null) is not { } session)
+        {
+            return null;
+        }
+
+        try
+        {
+            await session.Mirrors.StopAsync(null, CancellationToken.None);
+            return MirrorView.From(session, session.StartMirror(url, label));
+        }
+        catch (ObjectDisposedException)
+        {
+            return null; // ended meanwhile
+        }
+    }
+
+    public async Task<bool> StopMirrorsAsync()
+    {
+        if (Own(null) is not { } session)
+        {
+            return false;
+        }
+
+        await session.Mirrors.StopAsync(null, CancellationToken.None);
+        return true;
+    }
+
     public async Task<byte[]?> StillAsync(bool png)
     {
         if (Own(null) is not { } session)

@@ -30,20 +30,23 @@ internal static class AdminApiEndpoints
             Results.Ok(new { voices = await voices.GetVoicesAsync(ct), error = voices.Error }));
 
         api.MapGet("/streams", async (StreamTargetStore store, CancellationToken ct) => Results.Ok(await store.ListAsync(ct)));
-        api.MapGet("/streams/status/{sessionId}", (string sessionId, IStreamMirrorController mirror) => Results.Ok(mirror.GetStatus(sessionId)));
-        api.MapPost("/streams/{targetId:int}/start/{sessionId}", async (int targetId, string sessionId, StreamTargetStore store, IStreamMirrorController mirror, CancellationToken ct) =>
+        // Any node's session: its mirror runs on the node that runs it.
+        api.MapGet("/streams/status/{sessionId}", async (string sessionId, StreamMirrors mirrors, CancellationToken ct) =>
+            Results.Ok(await mirrors.GetStatusAsync(sessionId, ct)));
+        api.MapPost("/streams/{targetId:int}/start/{sessionId}", async (int targetId, string sessionId, StreamMirrors mirrors, CancellationToken ct) =>
         {
-            var target = await store.GetWithKeyAsync(targetId, ct);
-            if (target is null)
+            try
             {
-                return Results.Problem(statusCode: StatusCodes.Status404NotFound, detail: $"No stream target {targetId}.");
+                var status = await mirrors.StartAsync(sessionId, targetId, ct);
+                return status.State == MirrorState.Failed ? Results.Problem(statusCode: StatusCodes.Status409Conflict, detail: status.Detail) : Results.Ok(status);
             }
-
-            var status = await mirror.StartAsync(sessionId, target.RtmpUrl, target.StreamKey, target.Id, ct);
-            return status.State == MirrorState.Failed ? Results.Problem(statusCode: StatusCodes.Status409Conflict, detail: status.Detail) : Results.Ok(status);
+            catch (StreamTargetNotFoundException ex)
+            {
+                return Results.Problem(statusCode: StatusCodes.Status404NotFound, detail: ex.Message);
+            }
         }).AddEndpointFilter<Auth.AntiforgeryHeaderFilter>();
-        api.MapPost("/streams/stop/{sessionId}", async (string sessionId, IStreamMirrorController mirror, CancellationToken ct) =>
-            Results.Ok(await mirror.StopAsync(sessionId, ct))).AddEndpointFilter<Auth.AntiforgeryHeaderFilter>();
+        api.MapPost("/streams/stop/{sessionId}", async (string sessionId, StreamMirrors mirrors, CancellationToken ct) =>
+            Results.Ok(await mirrors.StopAsync(sessionId, ct))).AddEndpointFilter<Auth.AntiforgeryHeaderFilter>();
 
         api.MapGet("/sessions", (LiveSessionMonitor monitor) => Results.Ok(monitor.Snapshot()));
         // Any node's session, whatever holds it.

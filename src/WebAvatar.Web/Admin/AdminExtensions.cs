@@ -48,10 +48,7 @@ public static class AdminExtensions
         services.AddSingleton<VoicePreviewService>();
 
         services.AddSingleton<StreamTargetStore>();
-        // The sessions' RTMP mirrors when live sessions are registered (AddLiveSessions), otherwise a clear "not installed".
-        services.AddSingleton<IStreamMirrorController>(sp => sp.GetService<Pipeline.Live.SessionRegistry>() is { } sessions
-            ? new RtmpStreamMirrorController(sessions)
-            : new UnavailableStreamMirrorController());
+        services.AddSingleton<StreamMirrors>();
 
         services.AddSingleton<LiveSessionMonitor>();
         services.AddSingleton<BroadcastService>();

@@ -155,6 +155,17 @@ public class AdminBrowserTests(AdminAppFixture fixture)
         }
     }
 
+    /// <summary>Signs <paramref name="page"/> in as the admin (its context's base URL is the app) and waits for the dashboard.</summary>
+    internal static async Task SignInAsync(IPage page)
+    {
+        await page.GotoAsync("/admin/login");
+        await WaitLoginReadyAsync(page);
+        await page.FillAsync("#UserName", AdminApp.User);
+        await page.FillAsync("#Password", AdminApp.Password);
+        await page.ClickAsync("#login-form button[type=submit]");
+        await page.WaitForURLAsync("**/admin");
+    }
+
     // The page re-renders when its circuit connects; typing before that can be lost.
     internal static Task WaitLoginReadyAsync(IPage page) =>
         page.WaitForSelectorAsync("#login-form[data-interactive='true']", new() { Timeout = 30_000 });

@@ -36,7 +36,6 @@ public sealed class AdminComponentTests : BunitContext, IAsyncLifetime
         Services.AddSingleton(_db.Services.GetRequiredService<AdminAccountService>());
         Services.AddSingleton(_db.Services.GetRequiredService<StreamTargetStore>());
         Services.AddSingleton(_db.Services.GetRequiredService<AvatarLibrary>());
-        Services.AddSingleton<IStreamMirrorController, UnavailableStreamMirrorController>();
         Services.AddSingleton(new LiveSessionMonitor(SessionRegistryFactory.Create()));
     }
 
@@ -128,18 +127,6 @@ public sealed class AdminComponentTests : BunitContext, IAsyncLifetime
         var closed = Render<Setup>();
         Assert.Empty(closed.FindAll("#setup-form"));
         Assert.NotNull(closed.Find("#setup-done"));
-    }
-
-    [Fact]
-    public async Task Stream_targets_page_masks_keys_and_says_the_mirror_is_missing()
-    {
-        await _db.Services.GetRequiredService<StreamTargetStore>().AddAsync("Twitch", "rtmp://live.twitch.tv/app", "live_123456_secretXYZ9", CancellationToken.None);
-        Render<MudBlazor.MudPopoverProvider>();
-        var page = Render<Streams>();
-        page.WaitForAssertion(() => Assert.Contains("Twitch", page.Markup));
-        Assert.Contains("••••••••XYZ9", page.Find(".masked-key").TextContent);
-        Assert.DoesNotContain("secret", page.Markup);
-        Assert.Contains("Not available yet: the media mirror", page.Find("#mirror-unavailable").TextContent);
     }
 
     [Fact]

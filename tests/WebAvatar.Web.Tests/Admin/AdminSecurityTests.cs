@@ -77,7 +77,7 @@ public class AdminSecurityTests(AdminAppFixture fixture)
         await AdminApp.AddAntiforgeryHeaderAsync(admin);
         var unknown = await admin.PostAsync("/api/admin/streams/987654/start/s1", null);
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
-        Assert.Contains("No stream target 987654", await unknown.Content.ReadAsStringAsync());
+        Assert.Contains("There is no stream target 987654", await unknown.Content.ReadAsStringAsync());
 
         var stop = await admin.PostAsync("/api/admin/streams/stop/s1", null);
         Assert.Equal(HttpStatusCode.OK, stop.StatusCode);

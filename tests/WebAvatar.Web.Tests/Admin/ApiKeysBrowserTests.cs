@@ -21,9 +21,9 @@ public class ApiKeysBrowserTests(AdminAppFixture fixture)
         page.SetDefaultTimeout(30_000);
         try
         {
-            await SignInAsync(page);
+            await AdminBrowserTests.SignInAsync(page);
             await page.GotoAsync("/admin/api-keys");
-            await WaitInteractiveAsync(page);
+            await AdminBrowserTests.WaitInteractiveAsync(page);
             await page.FillAsync("#key-name", "Browser kiosk");
             await page.FillAsync("#key-origins", "https://Shop.Example.com/");
             await page.ClickAsync("#create-key");
@@ -33,7 +33,7 @@ public class ApiKeysBrowserTests(AdminAppFixture fixture)
             await page.ScreenshotAsync(new() { Path = Path.Combine(shots, "admin-api-keys.png"), FullPage = true });
 
             await page.ReloadAsync();
-            await WaitInteractiveAsync(page);
+            await AdminBrowserTests.WaitInteractiveAsync(page);
             await page.WaitForSelectorAsync($"#key-table code:text-is('wa_{secret[3..11]}…')");
             Assert.Equal(0, await page.Locator("#new-key-secret").CountAsync());
             Assert.DoesNotContain(secret[11..], await page.ContentAsync());
@@ -50,7 +50,7 @@ public class ApiKeysBrowserTests(AdminAppFixture fixture)
             await Assertions.Expect(row.Locator(".key-origins")).ToContainTextAsync("https://shop.example.com, http://localhost:8080");
 
             await page.GotoAsync("/admin/avatars");
-            await WaitInteractiveAsync(page);
+            await AdminBrowserTests.WaitInteractiveAsync(page);
             await page.Locator($"tr:has(.avatar-name:text-is('Browser face')) .avatar-public input").CheckAsync();
             await page.WaitForSelectorAsync("text=can be chosen on the chat page");
             var avatars = JsonDocument.Parse(await (await context.APIRequest.GetAsync("/api/admin/avatars")).TextAsync()).RootElement;
@@ -73,18 +73,4 @@ public class ApiKeysBrowserTests(AdminAppFixture fixture)
         await db.SaveChangesAsync();
         return id;
     }
-
-    private static async Task SignInAsync(IPage page)
-    {
-        await page.GotoAsync("/admin/login");
-        // The form re-renders when its circuit connects; typing before that can be lost.
-        await page.WaitForSelectorAsync("#login-form[data-interactive='true']");
-        await page.FillAsync("#UserName", AdminApp.User);
-        await page.FillAsync("#Password", AdminApp.Password);
-        await page.ClickAsync("#login-form button[type=submit]");
-        await page.WaitForURLAsync("**/admin");
-    }
-
-    private static Task WaitInteractiveAsync(IPage page) =>
-        page.WaitForSelectorAsync(".admin-nav[data-interactive='true']");
 }

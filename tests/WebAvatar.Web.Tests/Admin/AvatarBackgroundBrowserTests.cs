@@ -22,12 +22,7 @@ public class AvatarBackgroundBrowserTests(AdminAppFixture fixture)
         page.SetDefaultTimeout(30_000);
         try
         {
-            await page.GotoAsync("/admin/login");
-            await page.WaitForSelectorAsync("#login-form[data-interactive='true']");
-            await page.FillAsync("#UserName", AdminApp.User);
-            await page.FillAsync("#Password", AdminApp.Password);
-            await page.ClickAsync("#login-form button[type=submit]");
-            await page.WaitForURLAsync("**/admin");
+            await AdminBrowserTests.SignInAsync(page);
             await page.GotoAsync("/admin/avatars");
             await page.WaitForSelectorAsync(".admin-nav[data-interactive='true']");
 

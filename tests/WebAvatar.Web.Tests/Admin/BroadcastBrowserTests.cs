@@ -58,12 +58,7 @@ public sealed class BroadcastBrowserTests
 
     private static async Task<string> StartFromThePageAsync(IPage page)
     {
-        await page.GotoAsync("/admin/login");
-        await AdminBrowserTests.WaitLoginReadyAsync(page);
-        await page.FillAsync("#UserName", AdminApp.User);
-        await page.FillAsync("#Password", AdminApp.Password);
-        await page.ClickAsync("#login-form button[type=submit]");
-        await page.WaitForURLAsync("**/admin");
+        await AdminBrowserTests.SignInAsync(page);
 
         await page.GotoAsync("/admin/broadcasts");
         await AdminBrowserTests.WaitInteractiveAsync(page);

@@ -176,6 +176,120 @@ public sealed class SessionClusterTests(ITestOutputHelper output)
         output.WriteLine($"the closed tab's session on B ended {closed.Elapsed.TotalSeconds:F1} s later");
     }
 
+    [Fact]
+    public async Task A_broadcast_started_from_a_full_nodes_dashboard_runs_on_the_other_and_either_dashboard_drives_it()
+    {
+        await using var backends = await ClusterBackends.StartAsync();
+        await using var a = await AdminApp.StartAsync(backends.Shared, extra: backends.Node("node-a", TestServers.FreePort()));
+        await using var b = await AdminApp.StartAsync(backends.Shared, extra: backends.Node("node-b", TestServers.FreePort()));
+        using var adminA = await a.SignInAsync();
+        using var adminB = await b.SignInAsync();
+        await AdminApp.AddAntiforgeryHeaderAsync(adminA);
+        await AdminApp.AddAntiforgeryHeaderAsync(adminB);
+        await WaitForNodesAsync(adminA, ["node-a", "node-b"], TimeSpan.FromSeconds(30));
+        var (_, secret) = await TestApiKeys.CreateAsync(a, "cluster-broadcast");
+        using var apiA = TestApiKeys.Client(a, secret);
+        string filler = (await CreateAsync(apiA)).GetProperty("id").GetString()!;
+        Assert.Equal("node-a", await NodeOfAsync(adminA, filler)); // A is full now
+
+        // A's dashboard, in Chromium: a stream target (stored in PostgreSQL), then a broadcast to it. A is full, so it runs on B.
+        const string Line = "Said on node A's dashboard, spoken on node B.";
+        await using var chromium = await ChromiumLauncher.LaunchAsync();
+        var context = await chromium.Browser.NewContextAsync(new() { BaseURL = a.BaseAddress.ToString(), ViewportSize = new() { Width = 1280, Height = 900 } });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(30_000);
+        try
+        {
+            await DriveAsync();
+        }
+        catch
+        {
+            output.WriteLine("node A:\n" + a.Process.Log);
+            output.WriteLine("node B:\n" + b.Process.Log);
+            throw;
+        }
+
+        async Task DriveAsync()
+        {
+            await AdminBrowserTests.SignInAsync(page);
+            await page.GotoAsync("/admin/streams");
+            await AdminBrowserTests.WaitInteractiveAsync(page);
+            await page.FillAsync("#target-name", "Studio");
+            await page.FillAsync("#target-url", "rtmp://127.0.0.1:9/live");
+            await page.FillAsync("#target-key", "cluster-secret-3141");
+            await page.ClickAsync("#add-target");
+            await page.WaitForSelectorAsync(".masked-key:has-text('3141')");
+
+            await page.GotoAsync("/admin/broadcasts");
+            await AdminBrowserTests.WaitInteractiveAsync(page);
+            await page.Locator(".broadcast-target input").CheckAsync();
+            await page.WaitForSelectorAsync("#no-target-hint", new() { State = WaitForSelectorState.Detached });
+            await page.ClickAsync("#start-broadcast");
+            await Assertions.Expect(page.Locator("#broadcast-notice")).ToContainTextAsync("started on node node-b, streaming to Studio");
+            var card = page.Locator(".broadcast-card");
+            await Assertions.Expect(card).ToHaveCountAsync(1);
+            string id = (await card.GetAttributeAsync("data-session-id"))!;
+            Assert.Equal("node-b", await NodeOfAsync(adminA, id));
+            Assert.Equal("node-b", (await card.Locator(".broadcast-node").TextContentAsync())!.Trim());
+            await Assertions.Expect(card.Locator(".mirror-target")).ToHaveTextAsync("rtmp://127.0.0.1:9/live/****");
+
+            // The line typed on A's page is spoken on B; B's transcript reaches the shared history.
+            await card.Locator(".broadcast-line input").FillAsync(Line);
+            await card.Locator(".say-button").ClickAsync();
+            await WaitUntilAsync(async () => (await adminA.GetStringAsync($"/api/admin/history/{id}")).Contains(Line, StringComparison.Ordinal), TimeSpan.FromSeconds(30), "the line said on A reaches the history");
+            Assert.DoesNotContain("cluster-secret", await page.ContentAsync());
+
+            // Either node's admin API lists and describes it, with its node and its mirror's stream target.
+            int target = Assert.Single((await adminB.GetFromJsonAsync<JsonElement>("/api/admin/streams")).EnumerateArray()).GetProperty("id").GetInt32();
+            foreach (var admin in new[] { adminA, adminB })
+            {
+                var listed = Assert.Single((await admin.GetFromJsonAsync<JsonElement>("/api/admin/broadcasts")).EnumerateArray());
+                Assert.Equal(id, listed.GetProperty("id").GetString());
+                Assert.Equal("node-b", listed.GetProperty("node").GetString());
+                var mirror = Assert.Single(listed.GetProperty("mirrors").EnumerateArray());
+                Assert.Equal(target, mirror.GetProperty("targetId").GetInt32());
+                Assert.Equal("rtmp://127.0.0.1:9/live/****", mirror.GetProperty("target").GetString());
+                Assert.DoesNotContain("cluster-secret", listed.GetRawText());
+            }
+
+            // Through B's admin API, to the broadcast on B and back through A: refusals say why, and the cluster is full.
+            var empty = await adminA.PostAsJsonAsync($"/api/admin/broadcasts/{id}/speak", new { text = " " });
+            Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
+            Assert.Contains("Nothing to say", await empty.Content.ReadAsStringAsync());
+            Assert.Equal(HttpStatusCode.OK, (await adminA.PostAsync($"/api/admin/broadcasts/{id}/interrupt", null)).StatusCode);
+            var full = await adminB.PostAsJsonAsync("/api/admin/broadcasts", new { mode = "Echo" });
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, full.StatusCode);
+            Assert.Contains("Every node of the cluster is full", await full.Content.ReadAsStringAsync());
+            Assert.Equal(HttpStatusCode.NotFound, (await adminB.PostAsJsonAsync($"/api/admin/broadcasts/{filler}/speak", new { text = "not a broadcast" })).StatusCode);
+
+            // A's stream targets page lists both nodes' sessions and stops and restarts the mirror of the one on B.
+            await page.GotoAsync("/admin/streams");
+            await AdminBrowserTests.WaitInteractiveAsync(page);
+            var row = page.Locator($"#mirror-table tr:has(.mirror-session:text-is('{id}'))");
+            await Assertions.Expect(row.Locator(".mirror-node")).ToHaveTextAsync("node-b");
+            await Assertions.Expect(page.Locator($"#mirror-table tr:has(.mirror-session:text-is('{filler}')) .mirror-node")).ToHaveTextAsync("node-a");
+            await row.Locator(".mirror-stop").ClickAsync();
+            await Assertions.Expect(row.Locator(".mirror-state")).ToHaveTextAsync("Stopped");
+            Assert.Equal("Stopped", (await adminB.GetFromJsonAsync<JsonElement>($"/api/admin/streams/status/{id}")).GetProperty("state").GetString());
+            await row.Locator(".mirror-start").ClickAsync();
+            await Assertions.Expect(row.Locator(".mirror-state")).Not.ToHaveTextAsync("Stopped");
+            var restarted = await adminB.GetFromJsonAsync<JsonElement>($"/api/admin/streams/status/{id}");
+            Assert.Equal(target, restarted.GetProperty("targetId").GetInt32());
+            Assert.DoesNotContain("cluster-secret", await page.ContentAsync());
+
+            // Stopped from A's broadcasts page: B's slot is free again, and the page lists nothing.
+            await page.GotoAsync("/admin/broadcasts");
+            await AdminBrowserTests.WaitInteractiveAsync(page);
+            await card.Locator(".stop-broadcast").ClickAsync();
+            await page.WaitForSelectorAsync("#no-broadcasts");
+            await WaitUntilAsync(async () => await NodeOfAsync(adminA, id) is null, TimeSpan.FromSeconds(10), "the stopped broadcast leaves node B");
+            Assert.Equal(HttpStatusCode.NotFound, (await adminB.GetAsync($"/api/admin/broadcasts/{id}")).StatusCode);
+            var next = await adminA.PostAsJsonAsync("/api/admin/broadcasts", new { mode = "Echo" });
+            Assert.Equal(HttpStatusCode.Created, next.StatusCode);
+            Assert.Equal("node-b", (await next.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("node").GetString());
+        }
+    }
+
     /// <summary>What the two nodes share: Redis (membership), one PostgreSQL database, one data folder and a cluster id.</summary>
     private sealed class ClusterBackends : IAsyncDisposable
     {
@@ -296,12 +410,12 @@ public sealed class SessionClusterTests(ITestOutputHelper output)
         throw new TimeoutException($"The cluster did not list {string.Join(", ", names)} within {timeout.TotalSeconds} s (saw: {seen}).");
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what)
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
+        var deadline = Stopwatch.StartNew();
+        while (!await condition())
         {
-            if (DateTime.UtcNow > deadline)
+            if (deadline.Elapsed > timeout)
             {
                 throw new TimeoutException($"Not within {timeout.TotalSeconds} s: {what}.");
             }
@@ -309,4 +423,7 @@ public sealed class SessionClusterTests(ITestOutputHelper output)
             await Task.Delay(100);
         }
     }
+
+    private static Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what) =>
+        WaitUntilAsync(() => Task.FromResult(condition()), timeout, what);
 }

@@ -1,6 +1,7 @@
 using WebAvatar.Cluster.Sessions;
 using WebAvatar.Sessions;
 using WebAvatar.Web.Admin.Auth;
+using WebAvatar.Web.Admin.Streams;
 
 namespace WebAvatar.Web.Admin.Broadcasts;
 

@@ -38,7 +38,7 @@ public sealed partial class BroadcastService(ClusterSessions sessions, StreamTar
         foreach (var id in (request.TargetIds ?? []).Distinct())
         {
             var target = await targets.GetWithKeyAsync(id, cancellationToken) ?? throw new StreamTargetNotFoundException(id);
-            var url = RtmpStreamMirrorController.PublishUrl(target.RtmpUrl, target.StreamKey);
+            var url = StreamMirrors.PublishUrl(target.RtmpUrl, target.StreamKey);
             try
             {
                 RtmpTarget.Parse(url);

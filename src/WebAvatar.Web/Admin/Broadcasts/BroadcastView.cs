@@ -1,4 +1,3 @@
-using System.Globalization;
 using WebAvatar.Cluster.Sessions;
 using WebAvatar.Sessions;
 using WebAvatar.Web.Admin.Streams;
@@ -12,7 +11,7 @@ public sealed record BroadcastMirrorView(string Id, int? TargetId, string Target
 {
     public static BroadcastMirrorView Of(MirrorView mirror) => new(
         mirror.Id,
-        int.TryParse(mirror.Label, CultureInfo.InvariantCulture, out var target) ? target : null,
+        StreamMirrors.TargetOf(mirror),
         mirror.Target,
         MirrorStates.Of(mirror.State).ToString(),
         mirror.Detail);

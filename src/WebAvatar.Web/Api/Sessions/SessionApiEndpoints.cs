@@ -87,7 +87,7 @@ public static class SessionApiEndpoints
                 return ApiJson.Problem(StatusCodes.Status404NotFound, "Unknown stream target", $"There is no stream target {targetId}.");
             }
 
-            mirrors.Add(new MirrorTarget(RtmpStreamMirrorController.PublishUrl(target.RtmpUrl, target.StreamKey), target.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            mirrors.Add(new MirrorTarget(StreamMirrors.PublishUrl(target.RtmpUrl, target.StreamKey), target.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         }
 
         foreach (var url in body.StreamUrls ?? [])

@@ -1,4 +1,4 @@
-namespace WebAvatar.Web.Admin.Broadcasts;
+namespace WebAvatar.Web.Admin.Streams;
 
 /// <summary>A request names a stream target that does not exist (deleted meanwhile, or a wrong id).</summary>
 public sealed class StreamTargetNotFoundException(int targetId) : Exception($"There is no stream target {targetId}.")
