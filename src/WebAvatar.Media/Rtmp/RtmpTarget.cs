@@ -33,6 +33,7 @@ public static partial class RtmpTarget
     /// <summary><paramref name="text"/> (an error message, say ffmpeg's) with every RTMP URL in it masked as <see cref="Mask"/> does.</summary>
     public static string MaskAll(string text) => RtmpUrl().Replace(text, m => Mask(m.Value));
 
-    [GeneratedRegex(@"rtmps?://\S+", RegexOptions.IgnoreCase)]
+    // A URL runs to white space, a quote or a bracket; punctuation just before those ends the sentence, not the URL.
+    [GeneratedRegex(@"rtmps?://[^\s'""()<>]+?(?=[:;,.]?(?:[\s'""()<>]|$))", RegexOptions.IgnoreCase)]
     private static partial Regex RtmpUrl();
 }

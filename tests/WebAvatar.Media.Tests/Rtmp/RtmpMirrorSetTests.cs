@@ -19,6 +19,24 @@ public class RtmpMirrorSetTests
     }
 
     [Theory]
+    [InlineData("ffmpeg: rtmp://h:1935/live/sec-ret: Connection refused", "ffmpeg: rtmp://h:1935/live/****: Connection refused")]
+    [InlineData("failed (RTMPS://h/app/k?x=1), retrying; also 'rtmp://h/live/k2'.", "failed (RTMPS://h/app/****), retrying; also 'rtmp://h/live/****'.")]
+    [InlineData("no url here", "no url here")]
+    public void Urls_in_messages_are_masked(string message, string masked) => Assert.Equal(masked, RtmpTarget.MaskAll(message));
+
+    [Fact]
+    public void A_status_describes_itself_in_one_line()
+    {
+        var streaming = new RtmpMirrorStatus("m1", "s1", "rtmp://h/live/****", RtmpMirrorState.Streaming, 812.4, 250, 3, TimeSpan.FromSeconds(75), null, 0);
+        Assert.Equal("812 kbit/s, 250 frames sent, 3 dropped, up 00:01:15", streaming.Describe());
+        var retrying = streaming with { State = RtmpMirrorState.Reconnecting, LastError = "ffmpeg: Connection refused", ReconnectCount = 2 };
+        Assert.Equal("Reconnecting (attempt 2): ffmpeg: Connection refused", retrying.Describe());
+        Assert.Equal("Connecting to the RTMP server", (streaming with { State = RtmpMirrorState.Connecting }).Describe());
+        Assert.Equal("Stopped: The session ended.", (streaming with { State = RtmpMirrorState.Stopped, LastError = "The session ended." }).Describe());
+        Assert.Equal("Stopped", (streaming with { State = RtmpMirrorState.Stopped }).Describe());
+    }
+
+    [Theory]
     [InlineData("")]
     [InlineData("http://example.com/live/key")]
     [InlineData("rtmp://")]
