@@ -47,14 +47,15 @@ public sealed class StreamsPageTests : BunitContext, IAsyncLifetime
         Assert.Equal("node-a", page.Find(".mirror-node").TextContent.Trim());
         Assert.Equal("Stopped", page.Find(".mirror-state").TextContent.Trim());
 
-        page.Find(".mirror-start").Click();
+        // The page re-renders every 2 s: find and click in one renderer turn so the handler cannot change in between.
+        await page.InvokeAsync(() => page.Find(".mirror-start").Click());
         page.WaitForAssertion(() => Assert.NotEqual("Stopped", page.Find(".mirror-state").TextContent.Trim()), TimeSpan.FromSeconds(10));
         var mirror = Assert.Single(session.Mirrors.List());
         Assert.Equal(target.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), session.MirrorLabel(mirror.Id));
         Assert.Equal("rtmp://127.0.0.1:9/app/****", mirror.TargetUrl);
         Assert.DoesNotContain("secret", page.Markup);
 
-        page.Find(".mirror-stop").Click();
+        await page.InvokeAsync(() => page.Find(".mirror-stop").Click());
         page.WaitForAssertion(() => Assert.Equal("Stopped", page.Find(".mirror-state").TextContent.Trim()), TimeSpan.FromSeconds(10));
         Assert.Empty(session.Mirrors.List());
     }
