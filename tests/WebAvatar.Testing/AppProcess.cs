@@ -92,6 +92,8 @@ public sealed class AppProcess : IAsyncDisposable
         {
             if (_process.HasExited)
             {
+                // HasExited can be true before the redirected output has all been read; this wait drains it, so the log is whole.
+                await _process.WaitForExitAsync(cancellationToken);
                 throw new InvalidOperationException($"The app exited with {_process.ExitCode}:\n{Log}");
             }
 
